@@ -1,0 +1,65 @@
+// swift-tools-version:6.0
+// SwiftR1: R1-style reasoning RL (GRPO + verifiable rewards) in Swift.
+// Layers (one way): TensorEngine ← Models ← Generation; ModelFormats ← {Models, Tokenizers};
+// MathVerification, Sandbox ← Rewards; everything ← Training ← r1.
+import PackageDescription
+
+/// Kernels need FMA and AVX2 to vectorise; swiftc targets baseline SSE2 otherwise
+/// (see ../shared/notes/platform.md §3). `haswell` is the portable x86-64-v3 spelling swiftc accepts.
+#if arch(x86_64)
+let fastMath: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"])]
+#else
+let fastMath: [SwiftSetting] = []
+#endif
+let optimized: [SwiftSetting] = fastMath + [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))]
+
+let package = Package(
+    name: "SwiftR1",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "r1", targets: ["r1"]),
+        .library(name: "SwiftR1", targets: [
+            "TensorEngine", "ModelFormats", "Tokenizers", "Models", "Generation",
+            "Sandbox", "MathVerification", "Rewards", "Training",
+        ]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/attaswift/BigInt", from: "6.0.1"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    ],
+    targets: [
+        // Engine layer
+        .target(name: "TensorEngine", swiftSettings: optimized),
+        .target(name: "ModelFormats", swiftSettings: optimized),
+        .target(name: "Tokenizers", dependencies: ["ModelFormats"], swiftSettings: optimized),
+        .target(name: "Models", dependencies: ["TensorEngine", "ModelFormats"], swiftSettings: optimized),
+        .target(name: "Generation", dependencies: ["Models", "TensorEngine"], swiftSettings: optimized),
+        // Reward layer (no tensor engine)
+        .target(name: "Sandbox", swiftSettings: fastMath),
+        .target(name: "MathVerification", dependencies: [.product(name: "BigInt", package: "BigInt")], swiftSettings: fastMath),
+        .target(name: "Rewards", dependencies: ["MathVerification", "Sandbox"], swiftSettings: fastMath),
+        // Training layer
+        .target(name: "Training", dependencies: [
+            "TensorEngine", "Models", "Generation", "Tokenizers", "Rewards", "ModelFormats",
+            .product(name: "Yams", package: "Yams"),
+        ], swiftSettings: optimized),
+        // Command-line tool
+        .executableTarget(name: "r1", dependencies: [
+            "TensorEngine", "ModelFormats", "Tokenizers", "Models", "Generation",
+            "Sandbox", "MathVerification", "Rewards", "Training",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], swiftSettings: fastMath),
+        // Tests: one target per library target; RealModelTests needs the SmolLM2 GGUF and runs in release.
+        .testTarget(name: "TensorEngineTests", dependencies: ["TensorEngine"], swiftSettings: fastMath),
+        .testTarget(name: "ModelFormatsTests", dependencies: ["ModelFormats"]),
+        .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers", "ModelFormats"]),
+        .testTarget(name: "ModelsTests", dependencies: ["Models", "TensorEngine", "ModelFormats"], swiftSettings: fastMath),
+        .testTarget(name: "GenerationTests", dependencies: ["Generation", "Models", "TensorEngine"]),
+        .testTarget(name: "SandboxTests", dependencies: ["Sandbox"]),
+        .testTarget(name: "MathVerificationTests", dependencies: ["MathVerification"]),
+        .testTarget(name: "RewardsTests", dependencies: ["Rewards", "MathVerification", "Sandbox"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Models", "TensorEngine", "Generation", "Rewards", "Tokenizers"]),
+        .testTarget(name: "RealModelTests", dependencies: ["Models", "ModelFormats", "Tokenizers", "Generation", "TensorEngine"]),
+    ]
+)

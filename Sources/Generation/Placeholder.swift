@@ -1,0 +1,2 @@
+// Generation: placeholder until the module lands.
+enum GenerationModulePlaceholder {}

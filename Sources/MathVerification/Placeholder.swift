@@ -1,0 +1,2 @@
+// MathVerification: placeholder until the module lands.
+enum MathVerificationModulePlaceholder {}

@@ -1,0 +1,2 @@
+// ModelFormats: placeholder until the module lands.
+enum ModelFormatsModulePlaceholder {}

@@ -1,0 +1,2 @@
+// Models: placeholder until the module lands.
+enum ModelsModulePlaceholder {}

@@ -1,0 +1,2 @@
+// Rewards: placeholder until the module lands.
+enum RewardsModulePlaceholder {}

@@ -1,0 +1,2 @@
+// Sandbox: placeholder until the module lands.
+enum SandboxModulePlaceholder {}

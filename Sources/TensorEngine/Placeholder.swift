@@ -1,0 +1,2 @@
+// TensorEngine: placeholder until the module lands.
+enum TensorEngineModulePlaceholder {}

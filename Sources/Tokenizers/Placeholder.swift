@@ -1,0 +1,2 @@
+// Tokenizers: placeholder until the module lands.
+enum TokenizersModulePlaceholder {}

@@ -1,0 +1,2 @@
+// Training: placeholder until the module lands.
+enum TrainingModulePlaceholder {}

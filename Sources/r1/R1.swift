@@ -1,0 +1,10 @@
+import ArgumentParser
+
+/// The `r1` command-line tool: train, sample, score and inspect reasoning models.
+@main
+struct R1: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "r1",
+        abstract: "SwiftR1: reasoning models through GRPO with verifiable rewards."
+    )
+}

@@ -1,0 +1,4 @@
+import Testing
+@testable import Generation
+
+@Test func GenerationBuilds() { #expect(Bool(true)) }

@@ -1,0 +1,4 @@
+import Testing
+@testable import MathVerification
+
+@Test func MathVerificationBuilds() { #expect(Bool(true)) }

@@ -1,0 +1,4 @@
+import Testing
+@testable import ModelFormats
+
+@Test func ModelFormatsBuilds() { #expect(Bool(true)) }

@@ -1,0 +1,4 @@
+import Testing
+@testable import Rewards
+
+@Test func RewardsBuilds() { #expect(Bool(true)) }

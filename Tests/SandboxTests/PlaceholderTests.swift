@@ -1,0 +1,4 @@
+import Testing
+@testable import Sandbox
+
+@Test func SandboxBuilds() { #expect(Bool(true)) }

@@ -1,0 +1,4 @@
+import Testing
+@testable import Training
+
+@Test func TrainingBuilds() { #expect(Bool(true)) }
