@@ -1,2 +1,0 @@
-// Training: placeholder until the module lands.
-enum TrainingModulePlaceholder {}
