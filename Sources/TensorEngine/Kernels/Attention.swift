@@ -1,0 +1,183 @@
+// Causal self-attention with grouped-query heads and a key padding mask (training path).
+//
+// q [B, T, H, D], k/v [B, T, Hkv, D] with H = Hkv · rep; head h reads kv head h / rep.
+// For query t of sequence b, the allowed keys are s ≤ t with keyMask[b, s] = 1 (right padding: padded
+// keys are never attended; padded queries produce outputs nobody reads). Scale 1/sqrt(D).
+//   P = softmax_s(scale · q_t · k_s) over allowed s (0 elsewhere),  out_t = Σ_s P[t, s] v_s
+// Backward: dP = dO · Vᵀ, dS = P ⊙ (dP − rowsum(P ⊙ dP)), dQ = scale · dS · K, dK = scale · dSᵀ · Q, dV = Pᵀ · dO.
+// Work is split across workers by (b, kv head), so gradient writes of different workers never overlap.
+
+/// Attention forward; fills `probs` (the cache the backward needs).
+/// - Parameters:
+///   - out: [B, T, H, D], overwritten. - probs: [B, H, T, T], overwritten.
+///   - q: [B, T, H, D]. - k: [B, T, Hkv, D]. - v: [B, T, Hkv, D].
+///   - keyMask: [B, T], 1 = real token, 0 = padding; nil = all real.
+///   - batch: B. - length: T. - heads: H. - kvHeads: Hkv (divides H). - headDim: D.
+package func attentionForward(
+    _ out: UnsafeMutablePointer<Float>, _ probs: UnsafeMutablePointer<Float>,
+    _ q: UnsafePointer<Float>, _ k: UnsafePointer<Float>, _ v: UnsafePointer<Float>, _ keyMask: UnsafePointer<Float>?,
+    batch: Int, length: Int, heads: Int, kvHeads: Int, headDim: Int
+) {
+    let t = length, d = headDim, rep = heads / kvHeads
+    let qStride = heads * d, kvStride = kvHeads * d
+    let scale = 1 / Float(d).squareRoot()
+    Parallel.forEach(batch * kvHeads) { _, item in
+        let b = item / kvHeads, g = item % kvHeads
+        let kb = k + b * t * kvStride + g * d, vb = v + b * t * kvStride + g * d
+        let mask = keyMask.map { $0 + b * t }
+        for h in g * rep..<(g + 1) * rep {
+            let p = probs + (b * heads + h) * t * t
+            BLAS.sgemm(.none, .transposed, m: t, n: t, k: d, alpha: scale, a: q + b * t * qStride + h * d, lda: qStride,
+                       b: kb, ldb: kvStride, beta: 0, c: p, ldc: t)
+            for row in 0..<t { maskedSoftmaxRow(p + row * t, allowed: row + 1, total: t, mask: mask) }
+            BLAS.sgemm(.none, .none, m: t, n: d, k: t, a: p, lda: t, b: vb, ldb: kvStride,
+                       beta: 0, c: out + b * t * qStride + h * d, ldc: qStride)
+        }
+    }
+}
+
+/// Softmax of `row[0..<allowed]` in place, skipping keys with mask 0, zeroing `row[allowed..<total]` and masked keys.
+/// A row with no allowed key becomes all zeros.
+/// - Parameters: row: [total]. allowed: keys 0..<allowed are causal-visible. mask: [≥ allowed] or nil.
+@inline(__always)
+package func maskedSoftmaxRow(_ row: UnsafeMutablePointer<Float>, allowed: Int, total: Int, mask: UnsafePointer<Float>?) {
+    if let mask { for s in 0..<allowed where mask[s] == 0 { row[s] = -.infinity } }
+    for s in allowed..<total { row[s] = 0 }
+    let m = maximum(row, count: allowed)
+    if m == -.infinity {
+        for s in 0..<allowed { row[s] = 0 }
+        return
+    }
+    let mv = SIMD16<Float>(repeating: m)
+    var sum = SIMD16<Float>(repeating: 0)
+    var s = 0
+    while s + 16 <= allowed {
+        let e = simdExp(load16(row, s) - mv)
+        store16(e, row, s)
+        sum += e
+        s += 16
+    }
+    var total = sum.sum()
+    while s < allowed { let e = scalarExp(row[s] - m); row[s] = e; total += e; s += 1 }
+    if let mask { for s in 0..<allowed where mask[s] == 0 { total -= row[s]; row[s] = 0 } }
+    let inv = SIMD16<Float>(repeating: 1 / total)
+    s = 0
+    while s + 16 <= allowed { store16(load16(row, s) * inv, row, s); s += 16 }
+    while s < allowed { row[s] *= inv[0]; s += 1 }
+}
+
+/// Attention backward; accumulates into `dq`, `dk`, `dv`.
+/// - Parameters:
+///   - dq: [B, T, H, D]. - dk: [B, T, Hkv, D]. - dv: [B, T, Hkv, D]. - dout: [B, T, H, D].
+///   - probs: [B, H, T, T] from the forward. - q, k, v: the forward inputs. Sizes as in `attentionForward`.
+package func attentionBackward(
+    _ dq: UnsafeMutablePointer<Float>, _ dk: UnsafeMutablePointer<Float>, _ dv: UnsafeMutablePointer<Float>,
+    _ dout: UnsafePointer<Float>, _ probs: UnsafePointer<Float>,
+    _ q: UnsafePointer<Float>, _ k: UnsafePointer<Float>, _ v: UnsafePointer<Float>,
+    batch: Int, length: Int, heads: Int, kvHeads: Int, headDim: Int
+) {
+    let t = length, d = headDim, rep = heads / kvHeads
+    let qStride = heads * d, kvStride = kvHeads * d
+    let scale = 1 / Float(d).squareRoot()
+    let workers = max(1, min(Parallel.threadCount, batch * kvHeads))
+    let scratch = UnsafeMutablePointer<Float>.allocate(capacity: workers * t * t)
+    defer { scratch.deallocate() }
+    Parallel.forEach(batch * kvHeads, maxWorkers: workers) { worker, item in
+        let b = item / kvHeads, g = item % kvHeads
+        let ds = scratch + worker * t * t
+        let kb = k + b * t * kvStride + g * d, vb = v + b * t * kvStride + g * d
+        let dkb = dk + b * t * kvStride + g * d, dvb = dv + b * t * kvStride + g * d
+        for h in g * rep..<(g + 1) * rep {
+            let p = probs + (b * heads + h) * t * t
+            let qh = q + b * t * qStride + h * d, dqh = dq + b * t * qStride + h * d
+            let doh = dout + b * t * qStride + h * d
+            BLAS.sgemm(.none, .transposed, m: t, n: t, k: d, a: doh, lda: qStride, b: vb, ldb: kvStride,
+                       beta: 0, c: ds, ldc: t)
+            for row in 0..<t {
+                let pr = p + row * t, dr = ds + row * t
+                let n = row + 1
+                let rowDot = dot(pr, dr, count: n)
+                for s in 0..<n { dr[s] = pr[s] * (dr[s] - rowDot) }
+                for s in n..<t { dr[s] = 0 }
+            }
+            BLAS.sgemm(.none, .none, m: t, n: d, k: t, alpha: scale, a: ds, lda: t, b: kb, ldb: kvStride,
+                       beta: 1, c: dqh, ldc: qStride)
+            BLAS.sgemm(.transposed, .none, m: t, n: d, k: t, alpha: scale, a: ds, lda: t, b: qh, ldb: qStride,
+                       beta: 1, c: dkb, ldc: kvStride)
+            BLAS.sgemm(.transposed, .none, m: t, n: d, k: t, a: p, lda: t, b: doh, ldb: qStride,
+                       beta: 1, c: dvb, ldc: kvStride)
+        }
+    }
+}
+
+/// Naive reference of `attentionForward`. Shapes as there.
+package func attentionForwardNaive<F: KernelScalar>(
+    _ out: UnsafeMutablePointer<F>, _ probs: UnsafeMutablePointer<F>,
+    _ q: UnsafePointer<F>, _ k: UnsafePointer<F>, _ v: UnsafePointer<F>, _ keyMask: UnsafePointer<F>?,
+    batch: Int, length: Int, heads: Int, kvHeads: Int, headDim: Int
+) {
+    let t = length, d = headDim, rep = heads / kvHeads
+    let scale = 1 / F(d).squareRoot()
+    for b in 0..<batch {
+        for h in 0..<heads {
+            let g = h / rep
+            for i in 0..<t {
+                let p = probs + ((b * heads + h) * t + i) * t
+                var m = -F.infinity
+                for s in 0..<t {
+                    p[s] = 0
+                    guard s <= i, keyMask?[b * t + s] ?? 1 != 0 else { continue }
+                    var score: F = 0
+                    for c in 0..<d { score += q[((b * t + i) * heads + h) * d + c] * k[((b * t + s) * kvHeads + g) * d + c] }
+                    p[s] = score * scale
+                    m = max(m, p[s])
+                }
+                var sum: F = 0
+                for s in 0...i where keyMask?[b * t + s] ?? 1 != 0 { p[s] = F.exponential(p[s] - m); sum += p[s] }
+                for s in 0...i where sum > 0 { p[s] /= sum }
+                for c in 0..<d {
+                    var o: F = 0
+                    for s in 0...i { o += p[s] * v[((b * t + s) * kvHeads + g) * d + c] }
+                    out[((b * t + i) * heads + h) * d + c] = o
+                }
+            }
+        }
+    }
+}
+
+/// Naive reference of `attentionBackward` (accumulates). Shapes as there.
+package func attentionBackwardNaive<F: KernelScalar>(
+    _ dq: UnsafeMutablePointer<F>, _ dk: UnsafeMutablePointer<F>, _ dv: UnsafeMutablePointer<F>,
+    _ dout: UnsafePointer<F>, _ probs: UnsafePointer<F>,
+    _ q: UnsafePointer<F>, _ k: UnsafePointer<F>, _ v: UnsafePointer<F>,
+    batch: Int, length: Int, heads: Int, kvHeads: Int, headDim: Int
+) {
+    let t = length, d = headDim, rep = heads / kvHeads
+    let scale = 1 / F(d).squareRoot()
+    var dp = [F](repeating: 0, count: t)
+    for b in 0..<batch {
+        for h in 0..<heads {
+            let g = h / rep
+            for i in 0..<t {
+                let p = probs + ((b * heads + h) * t + i) * t
+                let o = ((b * t + i) * heads + h) * d
+                var rowDot: F = 0
+                for s in 0...i {
+                    var x: F = 0
+                    for c in 0..<d { x += dout[o + c] * v[((b * t + s) * kvHeads + g) * d + c] }
+                    dp[s] = x
+                    rowDot += p[s] * x
+                }
+                for s in 0...i {
+                    let kv = ((b * t + s) * kvHeads + g) * d
+                    let ds = p[s] * (dp[s] - rowDot) * scale
+                    for c in 0..<d {
+                        dq[o + c] += ds * k[kv + c]
+                        dk[kv + c] += ds * q[o + c]
+                        dv[kv + c] += p[s] * dout[o + c]
+                    }
+                }
+            }
+        }
+    }
+}

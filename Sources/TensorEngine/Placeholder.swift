@@ -1,2 +1,0 @@
-// TensorEngine: placeholder until the module lands.
-enum TensorEngineModulePlaceholder {}

@@ -1,4 +1,0 @@
-import Testing
-@testable import TensorEngine
-
-@Test func TensorEngineBuilds() { #expect(Bool(true)) }
