@@ -1,2 +1,0 @@
-// Generation: placeholder until the module lands.
-enum GenerationModulePlaceholder {}

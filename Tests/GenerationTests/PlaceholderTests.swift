@@ -1,4 +1,0 @@
-import Testing
-@testable import Generation
-
-@Test func GenerationBuilds() { #expect(Bool(true)) }
