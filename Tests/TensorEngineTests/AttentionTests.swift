@@ -1,0 +1,68 @@
+import Testing
+@testable import TensorEngine
+
+@Suite struct AttentionTests {
+    // B = 2, T = 5, H = 4, Hkv = 2 (grouped-query), D = 3; second sequence right-padded after 3 tokens.
+    let b = 2, t = 5, h = 4, hkv = 2, d = 3
+    var mask: [Double] { [1, 1, 1, 1, 1, 1, 1, 1, 0, 0] }
+
+    func forward(_ q: [Double], _ k: [Double], _ v: [Double]) -> [Double] {
+        var out = [Double](repeating: 0, count: b * t * h * d), probs = [Double](repeating: 0, count: b * h * t * t)
+        attentionForwardNaive(&out, &probs, q, k, v, mask, batch: b, length: t, heads: h, kvHeads: hkv, headDim: d)
+        return out
+    }
+
+    @Test func naiveBackwardMatchesCentralDifferences() {
+        let q = randomDoubles(b * t * h * d, seed: 51), k = randomDoubles(b * t * hkv * d, seed: 52)
+        let v = randomDoubles(b * t * hkv * d, seed: 53)
+        var g = randomDoubles(b * t * h * d, seed: 54)
+        for i in (b * t * h * d - 2 * h * d)..<(b * t * h * d) { g[i] = 0 }  // padded queries are never read
+        var out = [Double](repeating: 0, count: q.count), probs = [Double](repeating: 0, count: b * h * t * t)
+        attentionForwardNaive(&out, &probs, q, k, v, mask, batch: b, length: t, heads: h, kvHeads: hkv, headDim: d)
+        var dq = [Double](repeating: 0, count: q.count), dk = [Double](repeating: 0, count: k.count), dv = dk
+        attentionBackwardNaive(&dq, &dk, &dv, g, probs, q, k, v, batch: b, length: t, heads: h, kvHeads: hkv, headDim: d)
+        #expect(centralDifferenceError(inputs: q, analytic: dq, upstream: g) { forward($0, k, v) } < 1e-5)
+        #expect(centralDifferenceError(inputs: k, analytic: dk, upstream: g) { forward(q, $0, v) } < 1e-5)
+        #expect(centralDifferenceError(inputs: v, analytic: dv, upstream: g) { forward(q, k, $0) } < 1e-5)
+        // Padded keys get no gradient.
+        for s in 8..<10 { for c in 0..<(hkv * d) { #expect(dk[s * hkv * d + c] == 0 && dv[s * hkv * d + c] == 0) } }
+    }
+
+    @Test(arguments: [1, 2]) func blasMatchesNaive(threads: Int) {
+        let previous = Parallel.threadCount
+        Parallel.threadCount = threads
+        defer { Parallel.threadCount = previous }
+        let q = randomDoubles(b * t * h * d, seed: 55).floats, k = randomDoubles(b * t * hkv * d, seed: 56).floats
+        let v = randomDoubles(b * t * hkv * d, seed: 57).floats, g = randomDoubles(b * t * h * d, seed: 58).floats
+        let m = mask.floats
+        var out = [Float](repeating: 0, count: q.count), ref = out
+        var probs = [Float](repeating: 0, count: b * h * t * t), refProbs = probs
+        attentionForward(&out, &probs, q, k, v, m, batch: b, length: t, heads: h, kvHeads: hkv, headDim: d)
+        attentionForwardNaive(&ref, &refProbs, q, k, v, m, batch: b, length: t, heads: h, kvHeads: hkv, headDim: d)
+        #expect(closeness(out, ref, rtol: 1e-5, atol: 1e-6) <= 1)
+        #expect(closeness(probs, refProbs, rtol: 1e-5, atol: 1e-7) <= 1)
+        var dq = [Float](repeating: 0.1, count: q.count), dk = [Float](repeating: 0.1, count: k.count), dv = dk
+        var rdq = dq, rdk = dk, rdv = dv
+        attentionBackward(&dq, &dk, &dv, g, probs, q, k, v, batch: b, length: t, heads: h, kvHeads: hkv, headDim: d)
+        attentionBackwardNaive(&rdq, &rdk, &rdv, g, refProbs, q, k, v, batch: b, length: t, heads: h, kvHeads: hkv, headDim: d)
+        #expect(closeness(dq, rdq, rtol: 1e-4, atol: 1e-5) <= 1)
+        #expect(closeness(dk, rdk, rtol: 1e-4, atol: 1e-5) <= 1)
+        #expect(closeness(dv, rdv, rtol: 1e-4, atol: 1e-5) <= 1)
+    }
+
+    @Test(arguments: [1, 3]) func cachedAttentionMatchesTrainingKernel(newRows: Int) {
+        // One sequence of T = 5 (no padding): queries start..<5 against a "cache" holding all 5 keys.
+        let q = randomDoubles(t * h * d, seed: 59).floats, k = randomDoubles(t * hkv * d, seed: 60).floats
+        let v = randomDoubles(t * hkv * d, seed: 61).floats
+        var ref = [Float](repeating: 0, count: q.count), probs = [Float](repeating: 0, count: h * t * t)
+        attentionForward(&ref, &probs, q, k, v, nil, batch: 1, length: t, heads: h, kvHeads: hkv, headDim: d)
+        let start = t - newRows
+        var out = [Float](repeating: 0, count: newRows * h * d), scratch = [Float](repeating: 0, count: newRows * t)
+        let qNew = Array(q[(start * h * d)...])
+        for head in 0..<h {
+            cachedAttentionHead(&out, qNew, k, v, scratch: &scratch, rows: newRows, start: start, head: head,
+                                kvHead: head / (h / hkv), headDim: d, queryStride: h * d, kvStride: hkv * d)
+        }
+        #expect(closeness(out, Array(ref[(start * h * d)...]), rtol: 1e-5, atol: 1e-6) <= 1)
+    }
+}
