@@ -1,2 +1,0 @@
-// ModelFormats: placeholder until the module lands.
-enum ModelFormatsModulePlaceholder {}

@@ -1,4 +1,0 @@
-import Testing
-@testable import ModelFormats
-
-@Test func ModelFormatsBuilds() { #expect(Bool(true)) }
