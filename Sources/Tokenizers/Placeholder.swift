@@ -1,2 +1,0 @@
-// Tokenizers: placeholder until the module lands.
-enum TokenizersModulePlaceholder {}
