@@ -1,0 +1,33 @@
+// ExtractionRule and ExtractedAnswer: which rule pulled an answer out of a text, and the result.
+
+/// A rule that locates the final answer inside a model completion or a gold string.
+public enum ExtractionRule: String, Codable, Sendable, CaseIterable {
+    /// Last `\boxed{…}` / `\fbox{…}` (nested braces; also `\boxed 5`).
+    case boxed
+    /// Last `<answer>…</answer>` (R1 format); a `\boxed{}` inside it wins.
+    case answerTag
+    /// GSM8K reference format: text after the last `#### `.
+    case gsm8kHashes
+    /// "the answer is …", "final answer: …", "answer: …" (last occurrence).
+    case answerPhrase
+    /// Last inline LaTeX math block: `$…$`, `$$…$$`, `\(…\)`, `\[…\]`.
+    case lastLatex
+    /// Last number in the text (with sign, thousands separators, decimals, a/b).
+    case lastNumber
+    /// The whole string (gold answers that are plain values, e.g. MATH-500's `answer` field).
+    case wholeString
+}
+
+/// An answer extracted from a text, with the rule that found it.
+public struct ExtractedAnswer: Equatable, Sendable, Codable {
+    /// The extracted answer text (not yet normalised).
+    public var text: String
+    /// The rule that fired.
+    public var rule: ExtractionRule
+
+    /// Creates an extracted answer.
+    public init(text: String, rule: ExtractionRule) {
+        self.text = text
+        self.rule = rule
+    }
+}

@@ -1,2 +1,0 @@
-// MathVerification: placeholder until the module lands.
-enum MathVerificationModulePlaceholder {}

@@ -1,4 +1,0 @@
-import Testing
-@testable import MathVerification
-
-@Test func MathVerificationBuilds() { #expect(Bool(true)) }
