@@ -1,0 +1,241 @@
+// Training forward over [B, T] and the backward pass (llm.c gpt2_forward / gpt2_backward): the backward
+// calls the primitives' backward functions in reverse order and accumulates into `gradients`.
+// The LM head runs only at positions whose next token is targeted, in chunks of `headChunk` rows; the
+// backward recomputes each chunk's logits instead of storing [M, V].
+import TensorEngine
+
+extension LlamaModel {
+    /// Rows of the LM head computed together (bounds the [rows, V] logits scratch).
+    static let headChunk = 128
+
+    /// log p(tokens[b, t] | tokens[b, <t]) at temperature τ for every targeted position.
+    ///
+    /// - Parameters:
+    ///   - batch: tokens [B, T] with masks; `targetMask` selects positions (t ≥ 1).
+    ///   - temperature: τ; log-probabilities are of softmax(logits / τ).
+    ///   - keepActivations: keep what `backward(logProbGradient:)` needs (memory ∝ L·B·T·(C + I + H·T)).
+    /// - Returns: [B·T] log-probabilities, 0 where `targetMask` is 0.
+    public func tokenLogProbs(_ batch: TokenBatch, temperature: Float = 1, keepActivations: Bool) -> [Float] {
+        precondition(temperature > 0, "temperature must be positive")
+        let state = forwardHidden(batch, keep: keepActivations)
+        let t = batch.length
+        var rows: [Int] = [], targets: [Int32] = []
+        for b in 0..<batch.batch {
+            for i in 0..<max(0, t - 1) where batch.targetMask[b * t + i + 1] != 0 {
+                rows.append(b * t + i)
+                targets.append(batch.tokens[b * t + i + 1])
+            }
+        }
+        state.temperature = temperature
+        let logProbs = headForward(state, rows: rows, targets: targets, keep: keepActivations)
+        var result = [Float](repeating: 0, count: batch.tokens.count)
+        for (m, row) in rows.enumerated() { result[row + 1] = logProbs[m] }
+        state.hasActivations = keepActivations
+        return result
+    }
+
+    /// Logits at every position (for evaluation and tests; [B·T, V] is large for real vocabularies).
+    /// - Parameter batch: tokens [B, T] with attention mask.
+    /// - Returns: [B·T, V] logits; row b·T + t predicts token t + 1.
+    public func logits(_ batch: TokenBatch) -> [Float] {
+        let state = forwardHidden(batch, keep: false)
+        let n = batch.tokens.count, c = configuration.hiddenSize, v = configuration.vocabularySize
+        let normed = UnsafeMutablePointer<Float>.allocate(capacity: n * c)
+        defer { normed.deallocate() }
+        rmsnormForward(normed, nil, state.residual(configuration.layerCount), weight(offsets.finalNorm),
+                       rows: n, channels: c, epsilon: configuration.rmsNormEpsilon)
+        var out = [Float](repeating: 0, count: n * v)
+        out.withUnsafeMutableBufferPointer {
+            matmulForward($0.baseAddress!, normed, weight(offsets.head), nil, rows: n, inFeatures: c, outFeatures: v)
+        }
+        state.hasActivations = false
+        return out
+    }
+
+    /// Runs embedding and all decoder layers; the last residual holds the final hidden states.
+    func forwardHidden(_ batch: TokenBatch, keep: Bool) -> TrainingState {
+        let cfg = configuration
+        let state: TrainingState
+        if let existing = training, existing.batch == batch.batch, existing.length == batch.length, existing.keep == keep {
+            state = existing
+        } else {
+            training = nil
+            state = TrainingState(configuration: cfg, batch: batch.batch, length: batch.length, keep: keep)
+            training = state
+        }
+        state.hasActivations = false
+        let n = batch.tokens.count, t = batch.length, c = cfg.hiddenSize
+        for b in 0..<batch.batch {
+            var position: Int32 = 0
+            for i in 0..<t {
+                let token = batch.tokens[b * t + i]
+                precondition(token >= 0 && Int(token) < cfg.vocabularySize, "token \(token) outside vocabulary 0..<\(cfg.vocabularySize)")
+                state.tokens[b * t + i] = token
+                state.keyMask[b * t + i] = batch.attentionMask[b * t + i]
+                state.positions[b * t + i] = min(position, Int32(cfg.maxPositionEmbeddings - 1))
+                if batch.attentionMask[b * t + i] != 0 { position += 1 }
+            }
+        }
+        embeddingForward(state.residual(0), state.tokens, weight(offsets.embedding), rows: n, channels: c)
+        for l in 0..<cfg.layerCount { layerForward(l, state) }
+        return state
+    }
+
+    private func layerForward(_ l: Int, _ s: TrainingState) {
+        let cfg = configuration, w = offsets.layers[l], a = s.layer(l)
+        let n = s.batch * s.length, c = cfg.hiddenSize, i = cfg.intermediateSize
+        let x = s.residual(l), out = s.residual(l + 1)
+        rmsnormForward(a.ln1, a.rstd1, x, weight(w.inputNorm), rows: n, channels: c, epsilon: cfg.rmsNormEpsilon)
+        matmulForward(a.q, a.ln1, weight(w.q), w.qBias.map { weight($0) }, rows: n, inFeatures: c, outFeatures: cfg.queryDim)
+        matmulForward(a.k, a.ln1, weight(w.k), w.kBias.map { weight($0) }, rows: n, inFeatures: c, outFeatures: cfg.kvDim)
+        matmulForward(a.v, a.ln1, weight(w.v), w.vBias.map { weight($0) }, rows: n, inFeatures: c, outFeatures: cfg.kvDim)
+        ropeForward(a.q, a.q, s.positions, rope, rows: n, heads: cfg.headCount)
+        ropeForward(a.k, a.k, s.positions, rope, rows: n, heads: cfg.kvHeadCount)
+        attentionForward(a.att, a.probs, a.q, a.k, a.v, s.keyMask, batch: s.batch, length: s.length,
+                         heads: cfg.headCount, kvHeads: cfg.kvHeadCount, headDim: cfg.headDim)
+        matmulForward(s.projection, a.att, weight(w.o), nil, rows: n, inFeatures: cfg.queryDim, outFeatures: c)
+        residualForward(a.mid, x, s.projection, count: n * c)
+        rmsnormForward(a.ln2, a.rstd2, a.mid, weight(w.postNorm), rows: n, channels: c, epsilon: cfg.rmsNormEpsilon)
+        matmulForward(a.gate, a.ln2, weight(w.gate), nil, rows: n, inFeatures: c, outFeatures: i)
+        matmulForward(a.up, a.ln2, weight(w.up), nil, rows: n, inFeatures: c, outFeatures: i)
+        swigluForward(s.hidden, a.gate, a.up, count: n * i)
+        matmulForward(s.projection, s.hidden, weight(w.down), nil, rows: n, inFeatures: i, outFeatures: c)
+        residualForward(out, a.mid, s.projection, count: n * c)
+    }
+
+    /// Final norm + LM head + log-prob gather at `rows` (indices into [N]) for `targets`.
+    private func headForward(_ s: TrainingState, rows: [Int], targets: [Int32], keep: Bool) -> [Float] {
+        let cfg = configuration, c = cfg.hiddenSize, v = cfg.vocabularySize, m = rows.count
+        let ws = Workspace()
+        let gathered = ws.floats(m * c), input = ws.floats(m * c), rstd = ws.floats(m)
+        let final = s.residual(cfg.layerCount)
+        for (j, row) in rows.enumerated() { (gathered + j * c).update(from: final + row * c, count: c) }
+        rmsnormForward(input, rstd, gathered, weight(offsets.finalNorm), rows: m, channels: c, epsilon: cfg.rmsNormEpsilon)
+        var logProbs = [Float](repeating: 0, count: m), lse = [Float](repeating: 0, count: m)
+        let chunk = Self.headChunk
+        let logits = ws.floats(min(chunk, max(1, m)) * v)
+        targets.withUnsafeBufferPointer { targetsPointer in
+            var start = 0
+            while start < m {
+                let count = min(chunk, m - start)
+                matmulForward(logits, input + start * c, weight(offsets.head), nil, rows: count, inFeatures: c, outFeatures: v)
+                logProbs.withUnsafeMutableBufferPointer { lp in
+                    lse.withUnsafeMutableBufferPointer { ls in
+                        tokenLogProbForward(lp.baseAddress! + start, ls.baseAddress! + start, nil, logits,
+                                            targetsPointer.baseAddress! + start, temperature: s.temperature,
+                                            rows: count, vocabulary: v)
+                    }
+                }
+                start += count
+            }
+        }
+        s.headRows = rows
+        s.headTargets = targets
+        s.headLogSumExp = lse
+        s.headInput = input
+        s.headRstd = rstd
+        s.headWorkspace = ws
+        _ = gathered
+        return logProbs
+    }
+
+    /// Accumulates dLoss/dθ into `gradients`, given dLoss/dlogp per position of the last
+    /// `tokenLogProbs(_, keepActivations: true)` call.
+    /// - Parameter logProbGradient: [B·T]; entries at untargeted positions are ignored.
+    public func backward(logProbGradient: [Float]) {
+        guard let s = training, s.hasActivations, s.keep else {
+            preconditionFailure("backward(logProbGradient:) needs a preceding tokenLogProbs(_, keepActivations: true)")
+        }
+        precondition(logProbGradient.count == s.batch * s.length, "logProbGradient has \(logProbGradient.count) entries, need B·T = \(s.batch * s.length)")
+        let cfg = configuration, grads = gradients
+        let n = s.batch * s.length, c = cfg.hiddenSize, v = cfg.vocabularySize, m = s.headRows.count
+        let ws = Workspace()
+        let dresidual = ws.floats(n * c)
+        // LM head and final norm, chunk by chunk, recomputing logits.
+        if m > 0, let input = s.headInput, let rstd = s.headRstd {
+            let chunk = Self.headChunk
+            let logits = ws.floats(min(chunk, m) * v), dlogits = ws.floats(min(chunk, m) * v)
+            let dinput = ws.floats(m * c), dgathered = ws.floats(m * c), gathered = ws.floats(m * c)
+            let upstream = s.headRows.map { logProbGradient[$0 + 1] }
+            upstream.withUnsafeBufferPointer { g in
+                s.headTargets.withUnsafeBufferPointer { targets in
+                    s.headLogSumExp.withUnsafeBufferPointer { lse in
+                        var start = 0
+                        while start < m {
+                            let count = min(chunk, m - start)
+                            matmulForward(logits, input + start * c, weight(offsets.head), nil, rows: count, inFeatures: c, outFeatures: v)
+                            dlogits.update(repeating: 0, count: count * v)
+                            tokenLogProbBackward(dlogits, g.baseAddress! + start, logits, lse.baseAddress! + start,
+                                                 targets.baseAddress! + start, temperature: s.temperature, rows: count, vocabulary: v)
+                            matmulBackward(dinput + start * c, grads.pointer + offsets.head, nil, dlogits, input + start * c,
+                                           weight(offsets.head), rows: count, inFeatures: c, outFeatures: v)
+                            start += count
+                        }
+                    }
+                }
+            }
+            let final = s.residual(cfg.layerCount)
+            for (j, row) in s.headRows.enumerated() { (gathered + j * c).update(from: final + row * c, count: c) }
+            rmsnormBackward(dgathered, grads.pointer + offsets.finalNorm, dinput, gathered, weight(offsets.finalNorm), rstd,
+                            rows: m, channels: c)
+            for (j, row) in s.headRows.enumerated() { addInPlace(dresidual + row * c, dgathered + j * c, count: c) }
+        }
+        let scratch = BackwardScratch(configuration: cfg, rows: n, workspace: ws)
+        for l in stride(from: cfg.layerCount - 1, through: 0, by: -1) { layerBackward(l, s, dresidual, scratch) }
+        embeddingBackward(grads.pointer + offsets.embedding, dresidual, s.tokens, rows: n, channels: c)
+    }
+
+    private func layerBackward(_ l: Int, _ s: TrainingState, _ dresidual: UnsafeMutablePointer<Float>, _ d: BackwardScratch) {
+        let cfg = configuration, w = offsets.layers[l], a = s.layer(l), g = gradients.pointer
+        let n = s.batch * s.length, c = cfg.hiddenSize, i = cfg.intermediateSize, qd = cfg.queryDim, kvd = cfg.kvDim
+        // MLP: out = mid + down(swiglu(gate(ln2), up(ln2))); dresidual is dL/dout and becomes dL/dmid.
+        swigluForward(s.hidden, a.gate, a.up, count: n * i)
+        d.hidden.update(repeating: 0, count: n * i)
+        matmulBackward(d.hidden, g + w.down, nil, dresidual, s.hidden, weight(w.down), rows: n, inFeatures: i, outFeatures: c)
+        d.gate.update(repeating: 0, count: n * i)
+        d.up.update(repeating: 0, count: n * i)
+        swigluBackward(d.gate, d.up, d.hidden, a.gate, a.up, count: n * i)
+        d.normed.update(repeating: 0, count: n * c)
+        matmulBackward(d.normed, g + w.gate, nil, d.gate, a.ln2, weight(w.gate), rows: n, inFeatures: c, outFeatures: i)
+        matmulBackward(d.normed, g + w.up, nil, d.up, a.ln2, weight(w.up), rows: n, inFeatures: c, outFeatures: i)
+        rmsnormBackward(dresidual, g + w.postNorm, d.normed, a.mid, weight(w.postNorm), a.rstd2, rows: n, channels: c)
+        // Attention: mid = x + o(attention(rope(q(ln1)), rope(k(ln1)), v(ln1))); dresidual becomes dL/dx.
+        d.att.update(repeating: 0, count: n * qd)
+        matmulBackward(d.att, g + w.o, nil, dresidual, a.att, weight(w.o), rows: n, inFeatures: qd, outFeatures: c)
+        d.q.update(repeating: 0, count: n * qd)
+        d.k.update(repeating: 0, count: n * kvd)
+        d.v.update(repeating: 0, count: n * kvd)
+        attentionBackward(d.q, d.k, d.v, d.att, a.probs, a.q, a.k, a.v, batch: s.batch, length: s.length,
+                          heads: cfg.headCount, kvHeads: cfg.kvHeadCount, headDim: cfg.headDim)
+        d.qPre.update(repeating: 0, count: n * qd)
+        d.kPre.update(repeating: 0, count: n * kvd)
+        ropeBackward(d.qPre, d.q, s.positions, rope, rows: n, heads: cfg.headCount)
+        ropeBackward(d.kPre, d.k, s.positions, rope, rows: n, heads: cfg.kvHeadCount)
+        d.normed.update(repeating: 0, count: n * c)
+        matmulBackward(d.normed, g + w.q, w.qBias.map { g + $0 }, d.qPre, a.ln1, weight(w.q), rows: n, inFeatures: c, outFeatures: qd)
+        matmulBackward(d.normed, g + w.k, w.kBias.map { g + $0 }, d.kPre, a.ln1, weight(w.k), rows: n, inFeatures: c, outFeatures: kvd)
+        matmulBackward(d.normed, g + w.v, w.vBias.map { g + $0 }, d.v, a.ln1, weight(w.v), rows: n, inFeatures: c, outFeatures: kvd)
+        rmsnormBackward(dresidual, g + w.inputNorm, d.normed, s.residual(l), weight(w.inputNorm), a.rstd1, rows: n, channels: c)
+    }
+}
+
+/// Gradient scratch shared by all layers of one backward. N = B·T.
+struct BackwardScratch {
+    let hidden, gate, up: UnsafeMutablePointer<Float>  // [N, I]
+    let normed: UnsafeMutablePointer<Float>            // [N, C]
+    let att, q, qPre: UnsafeMutablePointer<Float>      // [N, H·D]
+    let k, kPre, v: UnsafeMutablePointer<Float>        // [N, Hkv·D]
+
+    init(configuration cfg: LlamaConfiguration, rows n: Int, workspace ws: Workspace) {
+        hidden = ws.floats(n * cfg.intermediateSize)
+        gate = ws.floats(n * cfg.intermediateSize)
+        up = ws.floats(n * cfg.intermediateSize)
+        normed = ws.floats(n * cfg.hiddenSize)
+        att = ws.floats(n * cfg.queryDim)
+        q = ws.floats(n * cfg.queryDim)
+        qPre = ws.floats(n * cfg.queryDim)
+        k = ws.floats(n * cfg.kvDim)
+        kPre = ws.floats(n * cfg.kvDim)
+        v = ws.floats(n * cfg.kvDim)
+    }
+}

@@ -1,0 +1,82 @@
+// A Llama-family decoder (llama, mistral, qwen2, smollm) over one flat ParameterBuffer.
+// Training forward/backward: LlamaModel+Training.swift; KV-cached inference: LlamaModel+Inference.swift;
+// weight loading: LlamaModel+GGUF.swift and LlamaModel+Safetensors.swift.
+import TensorEngine
+
+/// A Llama-family language model whose weights live in one `ParameterBuffer` (HF tensor names).
+///
+/// A class: it owns weights, gradients and scratch memory. Calls must not overlap (one thread at a time);
+/// the kernels themselves use `Parallel.threadCount` workers.
+public final class LlamaModel: @unchecked Sendable {
+    /// The validated configuration.
+    public let configuration: LlamaConfiguration
+    /// All weights, named by Hugging Face tensor names (see `LlamaConfiguration.parameterLayout`).
+    public let parameters: ParameterBuffer
+    let offsets: LlamaOffsets
+    let rope: RoPETable
+    private var gradientStorage: ParameterBuffer?
+    var training: TrainingState?
+    var decodeScratch: DecodeScratch?
+
+    /// Creates a model with all weights zero (load or randomise them next).
+    /// - Parameter configuration: the model's hyper-parameters.
+    /// - Throws: `ModelError` if the configuration is invalid.
+    public init(configuration: LlamaConfiguration) throws {
+        try configuration.validate()
+        self.configuration = configuration
+        parameters = ParameterBuffer(layout: configuration.parameterLayout)
+        offsets = configuration.offsets(in: parameters.layout)
+        rope = RoPETable(headDim: configuration.headDim, theta: configuration.ropeTheta,
+                         maxPositions: configuration.maxPositionEmbeddings)
+    }
+
+    /// Gradient buffer with the same layout as `parameters` (allocated on first use, zero-filled).
+    public var gradients: ParameterBuffer {
+        if let gradientStorage { return gradientStorage }
+        let buffer = ParameterBuffer(layout: parameters.layout)
+        gradientStorage = buffer
+        return buffer
+    }
+
+    /// Sets every gradient to zero.
+    public func zeroGradients() { gradients.zero() }
+
+    /// Fills the weights with seeded random values: matrices ~ U(−scale, scale), biases ~ U(−scale, scale),
+    /// norm weights 1 + U(−0.1, 0.1). For tests and experiments from scratch.
+    /// - Parameters: seed: generator seed. scale: half-width of the uniform distribution.
+    public func randomize(seed: UInt64, scale: Float = 0.02) {
+        var generator = SplitMix64(seed: seed)
+        for entry in parameters.layout.entries {
+            let view = parameters[entry.name]
+            let isNorm = entry.name.hasSuffix("norm.weight")
+            for i in 0..<view.count {
+                let u = Float(generator.next() >> 40) / Float(1 << 24) * 2 - 1
+                view[i] = isNorm ? 1 + 0.1 * u : scale * u
+            }
+        }
+    }
+
+    /// The weights by Hugging Face name and shape, e.g. for writing a safetensors file.
+    /// - Returns: (name, shape, values) in storage order; `lm_head.weight` is absent when tied.
+    public func exportParameters() -> [(name: String, shape: [Int], values: UnsafeBufferPointer<Float>)] {
+        parameters.layout.entries.map { entry in
+            (entry.name, entry.shape, UnsafeBufferPointer(parameters[entry.name]))
+        }
+    }
+
+    /// Pointer to the parameter at `offset`.
+    @inline(__always) func weight(_ offset: Int) -> UnsafeMutablePointer<Float> { parameters.pointer + offset }
+}
+
+/// SplitMix64, the seeded generator behind `randomize(seed:)`.
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

@@ -1,2 +1,0 @@
-// Models: placeholder until the module lands.
-enum ModelsModulePlaceholder {}
