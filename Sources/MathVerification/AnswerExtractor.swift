@@ -28,6 +28,9 @@ public struct AnswerExtractor: Sendable, Equatable, Codable {
     /// - Returns: the first non-empty extraction, or `nil` when no rule fires.
     public func extract(from text: String) -> ExtractedAnswer? {
         for rule in rules {
+            // A final box that is empty or unclosed ("\boxed{}", "\boxed{3" from a truncated completion) is a
+            // malformed answer, not a reason to fall back to the last number (math-verify also rejects these).
+            if rule == .boxed || rule == .lastBoxed, Self.hasBoxCommand(text), Self.lastBoxed(in: text)?.trimmingWhitespace().isEmpty ?? true { return nil }
             if let found = Self.apply(rule, to: text) {
                 let trimmed = found.trimmingWhitespace()
                 if !trimmed.isEmpty { return ExtractedAnswer(text: trimmed, rule: rule) }
@@ -40,7 +43,11 @@ public struct AnswerExtractor: Sendable, Equatable, Codable {
     /// - Returns: the rule's raw match, or `nil`.
     public static func apply(_ rule: ExtractionRule, to text: String) -> String? {
         switch rule {
-        case .boxed: return lastBoxed(in: text)
+        case .boxed:
+            guard let boxes = allBoxed(in: text) else { return nil }
+            if boxes.count > 1, lastBoxIsAnnounced(in: text) { return boxes.last }
+            return joinedBoxes(boxes)
+        case .lastBoxed: return lastBoxed(in: text)
         case .answerTag: return answerTag(in: text)
         case .gsm8kHashes: return gsm8kHashes(in: text)
         case .answerPhrase: return answerPhrase(in: text)
@@ -50,9 +57,56 @@ public struct AnswerExtractor: Sendable, Equatable, Codable {
         }
     }
 
+    /// Whether the text contains a `\boxed` or `\fbox` command at all.
+    public static func hasBoxCommand(_ text: String) -> Bool { text.contains("\\boxed") || text.contains("\\fbox") }
+
+    /// Contents of every complete box, in order.
+    /// - Returns: the contents (possibly empty array), or `nil` when the last box is unclosed.
+    public static func allBoxed(in text: String) -> [String]? {
+        var found: [String] = []
+        var rest = Substring(text)
+        while let r = rest.range(of: "\\boxed") ?? rest.range(of: "\\fbox") {
+            // Take the earlier of the two commands.
+            var start = r
+            if let f = rest.range(of: "\\fbox"), f.lowerBound < start.lowerBound { start = f }
+            let nextSearch = rest[start.upperBound...]
+            let nextBox = [nextSearch.range(of: "\\boxed"), nextSearch.range(of: "\\fbox")].compactMap { $0 }.min { $0.lowerBound < $1.lowerBound }
+            let segment = rest[start.lowerBound..<(nextBox?.lowerBound ?? rest.endIndex)]
+            if let content = lastBoxed(in: String(segment)) {
+                found.append(content)
+            } else if nextBox == nil {
+                return nil
+            }
+            rest = nextBox.map { rest[$0.lowerBound...] } ?? rest[rest.endIndex...]
+        }
+        return found
+    }
+
+    /// Whether the last box is singled out as the answer: it sits inside a math block (`$\boxed{4}$`,
+    /// `\[\boxed{4}\]`) or directly follows "answer:". Then it alone is the answer even if other boxes precede
+    /// it; otherwise several boxes are joined (both as math-verify 0.9.0 behaves).
+    static func lastBoxIsAnnounced(in text: String) -> Bool {
+        let candidates = [text.range(of: "\\boxed", options: .backwards), text.range(of: "\\fbox", options: .backwards)].compactMap { $0 }
+        guard let last = candidates.max(by: { $0.lowerBound < $1.lowerBound }) else { return false }
+        var before = Substring(text[..<last.lowerBound])
+        while let c = before.last, c == " " || c == "\n" { before = before.dropLast() }
+        if before.last == "$" || before.hasSuffix("\\(") || before.hasSuffix("\\[") { return true }
+        while let c = before.last, c == " " || c == "*" { before = before.dropLast() }
+        return before.lowercased().hasSuffix("answer:")
+    }
+
+    /// Joins distinct box contents with ", " (one box: its content).
+    static func joinedBoxes(_ boxes: [String]) -> String? {
+        var distinct: [String] = []
+        for b in boxes {
+            let t = b.trimmingWhitespace()
+            if !distinct.contains(t) { distinct.append(t) }
+        }
+        return distinct.isEmpty ? nil : distinct.joined(separator: ", ")
+    }
+
     /// Content of the last `\boxed{…}` or `\fbox{…}` (balanced nested braces), or of `\boxed 5`.
-    /// An unclosed last box is skipped in favour of an earlier closed one.
-    /// - Returns: the content, or `nil` if there is no complete box.
+    /// - Returns: the content, or `nil` if there is no box or the last box is unclosed.
     public static func lastBoxed(in text: String) -> String? {
         let chars = Array(text)
         var best: String?
@@ -71,8 +125,7 @@ public struct AnswerExtractor: Sendable, Equatable, Codable {
                     i = close + 1
                     continue
                 }
-                i = j + 1
-                continue
+                return nil  // the last box is unclosed: nothing after it can close it
             }
             while j < n, chars[j] == " " { j += 1 }
             var k = j

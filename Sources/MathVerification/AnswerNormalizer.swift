@@ -81,7 +81,9 @@ public enum AnswerNormalizer {
     /// `\!` removed; `\,` `\;` `\:` `\ ` `~` `\quad` `\qquad` `\displaystyle` become spaces. [MATH] removes "\\!";
     /// [Minerva] removes spacing commands.
     public static func removeSpacingCommands(_ s: String) -> String {
-        var t = s.replacingOccurrences(of: "\\!", with: "")
+        // "11,\! 111" is a thousands separator in MATH answers, not a list.
+        var t = s.replacingOccurrences(of: ",\\! ", with: ",").replacingOccurrences(of: ",\\!", with: ",")
+        t = t.replacingOccurrences(of: "\\!", with: "")
         for cmd in ["\\qquad", "\\quad", "\\displaystyle", "\\,", "\\;", "\\:", "\\ ", "~"] {
             t = t.replacingOccurrences(of: cmd, with: " ")
         }
@@ -142,6 +144,14 @@ public enum AnswerNormalizer {
             }
             break
         }
+        // Known unit words after any value: "\frac{270}7 degrees", "5 cm^2" ([Minerva] unit list, abridged).
+        let lowered = t.lowercased()
+        for unit in Self.unitWords {
+            for spelled in [" " + unit, "\\ " + unit] where lowered.hasSuffix(spelled) {
+                let head = String(t.dropLast(spelled.count)).trimmingWhitespace()
+                if let last = head.last, last.isASCIIDigit || last == "}" || last == ")" { t = head }
+            }
+        }
         // Plain unit words after a number: "18 dollars", "5 cm^2".
         let chars = Array(t)
         var k = 0
@@ -157,6 +167,12 @@ public enum AnswerNormalizer {
         }
         return t
     }
+
+    /// Unit words removed after a value ([Minerva] `normalize_final_answer` list, abridged).
+    static let unitWords = ["degrees", "degree", "dollars", "dollar", "cents", "cm^2", "cm^3", "cm", "meters", "meter", "m^2", "km",
+                            "inches", "inch", "feet", "foot", "ft", "units", "unit", "square units", "sq units", "hours", "hour",
+                            "minutes", "minute", "seconds", "second", "miles", "mile", "mph", "pounds", "ounces", "students",
+                            "people", "days", "years", "cups", "gallons", "liters", "grams", "kg", "points", "ways", "percent"]
 
     /// `\text{X}`, `\textbf{X}`, `\mathrm{X}`, `\mbox{X}`, `\mathbf{X}`, `\operatorname{X}` → `X`. [Minerva]
     /// `re.sub(r"\\text\{(.*?)\}", r"\1", ...)`.

@@ -2,8 +2,12 @@
 
 /// A rule that locates the final answer inside a model completion or a gold string.
 public enum ExtractionRule: String, Codable, Sendable, CaseIterable {
-    /// Last `\boxed{…}` / `\fbox{…}` (nested braces; also `\boxed 5`).
+    /// Every `\boxed{…}` / `\fbox{…}` in the text (nested braces; also `\boxed 5`): one box gives its content,
+    /// several distinct boxes are joined as a list "a, b" (a set), as math-verify 0.9.0 does, so hedging by
+    /// boxing several candidates does not earn the reward unless the gold is that set.
     case boxed
+    /// Only the last `\boxed{…}` / `\fbox{…}` (the MATH / Qwen-Math evaluation convention `last_boxed_only_string`).
+    case lastBoxed
     /// Last `<answer>…</answer>` (R1 format); a `\boxed{}` inside it wins.
     case answerTag
     /// GSM8K reference format: text after the last `#### `.
