@@ -1,0 +1,34 @@
+// LlamaModel+DecodingModel: lets BatchGenerator drive the local Llama engine (Sources/Models) through its
+// slotted KVCache. A thin adapter: all the work is in LlamaModel.prefill/decodeStep and KVCache.
+
+import Models
+
+extension LlamaModel: DecodingModel {
+    /// V, from the configuration.
+    public var vocabularySize: Int { configuration.vocabularySize }
+
+    /// `max_position_embeddings` of the configuration.
+    public var maximumSequenceLength: Int? { configuration.maxPositionEmbeddings }
+
+    /// A KV cache for this model's configuration.
+    /// - Parameters:
+    ///   - slots: independent sequences.
+    ///   - capacity: positions per slot.
+    /// - Returns: an empty `KVCache`.
+    public func makeCache(slots: Int, capacity: Int) -> KVCache {
+        KVCache(configuration: configuration, slots: slots, capacity: capacity)
+    }
+
+    /// Empties a slot.
+    /// - Parameters:
+    ///   - cache: the cache.
+    ///   - slot: the slot to empty.
+    public func resetSlot(_ cache: KVCache, slot: Int) { cache.reset(slot: slot) }
+
+    /// Copies a slot's keys, values and length.
+    /// - Parameters:
+    ///   - cache: the cache.
+    ///   - from: source slot.
+    ///   - to: destination slot.
+    public func copySlot(_ cache: KVCache, from: Int, to: Int) { cache.copySlot(from, to: to) }
+}

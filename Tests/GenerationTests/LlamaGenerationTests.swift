@@ -1,0 +1,94 @@
+// Tests of BatchGenerator on a tiny random LlamaModel (through LlamaModel+DecodingModel): batched decoding
+// equals a one-sequence loop over prefill/decodeStep, greedy with the KV cache equals greedy recomputing the
+// full prefix with the training forward, and reported log-probabilities equal the training forward's
+// tempered token log-probabilities.
+
+import Foundation
+import Models
+import Testing
+@testable import Generation
+
+@Suite struct LlamaGenerationTests {
+    static let configuration = LlamaConfiguration(
+        modelType: "llama", hiddenSize: 16, intermediateSize: 24, layerCount: 2, headCount: 4, kvHeadCount: 2,
+        rmsNormEpsilon: 1e-5, ropeTheta: 10000, vocabularySize: 23, tieWordEmbeddings: false, maxPositionEmbeddings: 64)
+    static let prompts: [[Int32]] = [[1, 5, 9, 2], [7], [3, 3, 8, 12, 20, 4]]
+
+    static func model() throws -> LlamaModel {
+        let model = try LlamaModel(configuration: configuration)
+        model.randomize(seed: 11, scale: 0.3)
+        return model
+    }
+
+    @Test func batchedEqualsOneSequenceAtATime() throws {
+        let model = try Self.model()
+        let parameters = SamplingParameters(temperature: 1, topP: 0.95, maxNewTokens: 10, seed: 4, stopTokenIDs: [0])
+        let batch = try BatchGenerator(model: model).complete(
+            CompletionRequest(prompts: Self.prompts, samplesPerPrompt: 3, parameters: parameters), decoder: nil)
+        #expect(batch.completions.count == 9)
+        let v = Self.configuration.vocabularySize
+        let sampler = try Sampler(vocabularySize: v, parameters: parameters)
+        var row = [Float](repeating: 0, count: v)
+        for completion in batch.completions {
+            // Fresh single-slot cache; one decodeStep row at a time.
+            let cache = KVCache(configuration: Self.configuration, slots: 1, capacity: 32)
+            var rng = Xoshiro256StarStar(seed: parameters.seed, stream: [completion.promptIndex, completion.sampleIndex])
+            var logits = model.prefill(tokens: Self.prompts[completion.promptIndex], slot: 0, cache: cache)
+            var tokens: [Int32] = []
+            var worst: Float = 0
+            while true {
+                let s = sampler.sample(logits: logits, using: &rng)
+                if tokens.count < completion.tokens.count {
+                    worst = max(worst, abs(s.logProbability - completion.logProbabilities[tokens.count]))
+                }
+                tokens.append(s.token)
+                if s.token == 0 || tokens.count == parameters.maxNewTokens { break }
+                row.withUnsafeMutableBufferPointer { model.decodeStep(tokens: [s.token], slots: [0], cache: cache, logits: $0.baseAddress!) }
+                logits = row
+            }
+            #expect(tokens == completion.tokens, "prompt \(completion.promptIndex) sample \(completion.sampleIndex)")
+            #expect(worst < 1e-4)
+        }
+    }
+
+    @Test func greedyWithCacheEqualsGreedyRecomputingThePrefix() throws {
+        let model = try Self.model()
+        let parameters = SamplingParameters.greedy(maxNewTokens: 8)
+        let batch = try BatchGenerator(model: model).complete(
+            CompletionRequest(prompts: Self.prompts, samplesPerPrompt: 2, parameters: parameters), decoder: nil)
+        let v = Self.configuration.vocabularySize
+        for completion in batch.completions {
+            var prefix = Self.prompts[completion.promptIndex]
+            var expected: [Int32] = []
+            for _ in 0..<parameters.maxNewTokens {
+                let all = model.logits(TokenBatch(tokens: prefix, batch: 1, length: prefix.count))
+                let last = Array(all[((prefix.count - 1) * v)...])
+                let best = last.indices.max { last[$0] < last[$1] || (last[$0] == last[$1] && $0 > $1) }!
+                expected.append(Int32(best))
+                prefix.append(Int32(best))
+            }
+            #expect(completion.tokens == expected)
+        }
+    }
+
+    @Test(arguments: [Float(1), 0.7])
+    func logProbabilitiesEqualTrainingForwardAtTheSameTemperature(temperature: Float) throws {
+        let model = try Self.model()
+        let parameters = SamplingParameters(temperature: temperature, topK: 10, maxNewTokens: 6, seed: 9, includeRawLogProbabilities: true)
+        let batch = try BatchGenerator(model: model).complete(
+            CompletionRequest(prompts: Self.prompts, samplesPerPrompt: 2, parameters: parameters), decoder: nil)
+        for completion in batch.completions {
+            let prompt = Self.prompts[completion.promptIndex]
+            let sequence = prompt + completion.tokens
+            var mask = [Float](repeating: 0, count: sequence.count)
+            for i in prompt.count..<sequence.count { mask[i] = 1 }
+            let batchTokens = TokenBatch(tokens: sequence, batch: 1, length: sequence.count, targetMask: mask)
+            let tempered = model.tokenLogProbs(batchTokens, temperature: temperature, keepActivations: false)
+            let raw = model.tokenLogProbs(batchTokens, temperature: 1, keepActivations: false)
+            for (j, i) in (prompt.count..<sequence.count).enumerated() {
+                #expect(abs(tempered[i] - completion.logProbabilities[j]) < 1e-4)
+                #expect(abs(raw[i] - completion.rawLogProbabilities![j]) < 1e-4)
+            }
+        }
+    }
+}
