@@ -1,2 +1,0 @@
-// Rewards: placeholder until the module lands.
-enum RewardsModulePlaceholder {}

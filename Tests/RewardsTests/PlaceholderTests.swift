@@ -1,4 +1,0 @@
-import Testing
-@testable import Rewards
-
-@Test func RewardsBuilds() { #expect(Bool(true)) }
