@@ -34,7 +34,8 @@ extension ExecutionResult {
         let stderr = String(decoding: outcome.stderr, as: UTF8.self)
         var result = ExecutionResult(
             status: .passed, stdout: stdout, stderr: stderr, exitCode: outcome.exitCode,
-            wallTime: outcome.wallTime, cpuTime: outcome.cpuTime, isolation: isolation)
+            wallTime: outcome.wallTime, cpuTime: isolation == .bubblewrap ? nil : outcome.cpuTime,
+            isolation: isolation)
         if let error = outcome.launchError {
             result.status = .sandboxUnavailable("could not launch the \(isolation) sandbox: \(error)")
             result.exitCode = nil
@@ -58,8 +59,13 @@ extension ExecutionResult {
         case nil:
             break
         }
-        let cpuLimitReached = outcome.cpuTime >= Double(limits.cpuSeconds) - 0.05
-        if signal == SIGXCPU || (signal == SIGKILL && cpuLimitReached) {
+        // RLIMIT_CPU: SIGXCPU at the soft limit, SIGKILL one second later if SIGXCPU is ignored. Under
+        // bubblewrap the CPU time is unknown, so a SIGKILL we did not send after at least soft + 1 s of wall
+        // time is taken as the hard limit. (util-linux unshare reports a child killed by SIGXCPU as exit 1.)
+        let cpuLimitReached = isolation == .bubblewrap
+            ? signal == SIGKILL && outcome.wallTime >= Double(limits.cpuSeconds + 1) - 0.05
+            : outcome.cpuTime >= Double(limits.cpuSeconds) - 0.05
+        if signal == SIGXCPU || (cpuLimitReached && !finished) {
             result.status = .timedOut
             return result
         }

@@ -51,15 +51,16 @@ public struct ExecutionResult: Sendable, Equatable, CustomStringConvertible {
     public var exitCode: Int32?
     /// Wall-clock time from launch to the end of the run, in seconds.
     public var wallTime: Double
-    /// User plus system CPU time of the sandbox's processes that were waited for, in seconds.
-    public var cpuTime: Double
+    /// User plus system CPU time of the program's processes, in seconds; `nil` under bubblewrap, whose
+    /// monitor does not pass its descendants' usage on to the caller.
+    public var cpuTime: Double?
     /// The isolation that was used (never ``SandboxIsolation/automatic``).
     public var isolation: SandboxIsolation
 
     /// Creates a result.
     public init(
         status: Status, stdout: String = "", stderr: String = "", exitCode: Int32? = nil,
-        wallTime: Double = 0, cpuTime: Double = 0, isolation: SandboxIsolation
+        wallTime: Double = 0, cpuTime: Double? = nil, isolation: SandboxIsolation
     ) {
         self.status = status
         self.stdout = stdout
