@@ -25,6 +25,7 @@ public enum AnswerNormalizer {
         s = removeLeftRight(s)
         s = unifyFractionCommands(s)
         s = removeDegrees(s)
+        s = stripTrailingPunctuation(s)
         s = removeTrailingUnits(s)
         s = unwrapTextCommands(s)
         s = replaceWords(s)
@@ -82,12 +83,15 @@ public enum AnswerNormalizer {
     /// [Minerva] removes spacing commands.
     public static func removeSpacingCommands(_ s: String) -> String {
         // "11,\! 111" is a thousands separator in MATH answers, not a list.
-        var t = s.replacingOccurrences(of: ",\\! ", with: ",").replacingOccurrences(of: ",\\!", with: ",")
+        // Protect the matrix row separator "\\\\" so that "\\\\ 2" is not read as "\\" + "\\ ".
+        let rowMark = "\u{1}"
+        var t = s.replacingOccurrences(of: "\\\\", with: rowMark)
+        t = t.replacingOccurrences(of: ",\\! ", with: ",").replacingOccurrences(of: ",\\!", with: ",")
         t = t.replacingOccurrences(of: "\\!", with: "")
         for cmd in ["\\qquad", "\\quad", "\\displaystyle", "\\,", "\\;", "\\:", "\\ ", "~"] {
             t = t.replacingOccurrences(of: cmd, with: " ")
         }
-        return t
+        return t.replacingOccurrences(of: rowMark, with: "\\\\")
     }
 
     /// Removes `\left` and `\right` before a delimiter (keeps `\rightarrow`). [MATH] `replace("\\left", "")`.
@@ -234,15 +238,31 @@ public enum AnswerNormalizer {
     }
 
     /// `x = 5` → `5` when the left side is a short variable name (≤ 2 characters or `x_1`-style) and there is
-    /// exactly one "=". [MATH] `if len(string.split("=")[0]) <= 2: string = string.split("=")[1]`.
+    /// exactly one "=". [MATH] `if len(string.split("=")[0]) <= 2: string = string.split("=")[1]`, restricted to
+    /// right sides without variables: "a = b" and "y = 2x + 3" stay equations (Equivalence compares an equation
+    /// whose left side is a lone symbol with a bare value).
     public static func stripEquationPrefix(_ s: String) -> String {
         let parts = s.split(separator: "=", omittingEmptySubsequences: false)
         guard parts.count == 2 else { return s }
         let lhs = parts[0].trimmingWhitespace()
         let isShortName = !lhs.isEmpty && lhs.count <= 2 && lhs.first!.isLetter && lhs.allSatisfy { $0.isLetter || $0.isNumber }
         let isSubscripted = lhs.count <= 6 && lhs.first?.isLetter == true && lhs.contains("_") && !lhs.contains(" ")
-        guard isShortName || isSubscripted, !parts[1].trimmingWhitespace().isEmpty else { return s }
+        guard isShortName || isSubscripted, !parts[1].trimmingWhitespace().isEmpty, !hasVariableLetters(String(parts[1])) else { return s }
         return parts[1].trimmingWhitespace()
+    }
+
+    /// Whether `s` has a letter outside a backslash command (`\\frac`, `\\pi` do not count).
+    static func hasVariableLetters(_ s: String) -> Bool {
+        var inCommand = false
+        for c in s {
+            if c == "\\" { inCommand = true; continue }
+            if c.isLetter {
+                if !inCommand { return true }
+            } else {
+                inCommand = false
+            }
+        }
+        return false
     }
 
     /// Multiple choice: `(A)`, `A)`, `(a)`, `\textbf{(C)}` → `A`…`E` upper-case. [MV] compares choice letters case-insensitively.

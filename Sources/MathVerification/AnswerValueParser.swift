@@ -135,6 +135,11 @@ public enum AnswerValueParser {
         return false
     }
 
+    private static func hasPrefix(_ chars: [Character], at i: Int, _ sep: [Character]) -> Bool {
+        for k in 0..<sep.count where chars[i + k] != sep[k] { return false }
+        return true
+    }
+
     /// Splits at separators that are outside every bracket (`()`, `[]`, `{}`, `\{\}`).
     /// A command separator ("\\le") only matches when not followed by another letter.
     static func splitTopLevel(_ s: String, on separators: [String]) -> [String] {
@@ -147,7 +152,7 @@ public enum AnswerValueParser {
         outer: while i < chars.count {
             let c = chars[i]
             if depth == 0 {
-                for sep in seps where i + sep.count <= chars.count && Array(chars[i..<(i + sep.count)]) == sep {
+                for sep in seps where sep[0] == c && i + sep.count <= chars.count && hasPrefix(chars, at: i, sep) {
                     let endsWord = sep.first == "\\" && sep.last!.isLetter && i + sep.count < chars.count && chars[i + sep.count].isLetter
                     if endsWord { continue }
                     parts.append(current)

@@ -186,7 +186,9 @@ struct CanonicalForm: Equatable, Sendable {
                 try budget.spend(p.wordCount, stage: "power")
                 return .constant(p)
             }
-            guard let n = Int(exactly: q.numerator), abs(n) <= 64 else { return nil }
+            // Expanding powers of sums grows fast ((x+1)^64 has 65 big coefficients): beyond a small degree,
+            // leave the comparison to numeric sampling.
+            guard let n = Int(exactly: q.numerator), abs(n) <= (base.terms.count > 1 ? 12 : 64) else { return nil }
             var b = base
             if n < 0 {
                 guard let inv = try invert(base) else { return nil }

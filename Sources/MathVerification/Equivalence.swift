@@ -15,6 +15,9 @@ struct Equivalence {
     let tolerance: Double
     let samplePoints: Int
     let seed: UInt64
+    /// When set, rationals that agree after rounding to this many decimal places are equal (a written
+    /// decimal such as 0.333333 for 1/3). MathVerifier sets it only when an answer has that many decimals.
+    var roundingPlaces: Int? = nil
 
     func compare(_ a: AnswerValue, _ b: AnswerValue) throws(MathVerificationError) -> EquivalenceOutcome {
         try budget.spend(1, stage: "compare")
@@ -99,10 +102,16 @@ struct Equivalence {
 
     /// Expression equality: exact forms first, sampling otherwise.
     func expressions(_ x: MathExpression, _ y: MathExpression) throws(MathVerificationError) -> EquivalenceOutcome {
-        if x == y { return EquivalenceOutcome(isEqual: true, method: .symbolic, reason: "identical expressions") }
+        if x == y {
+            if case .number = x { return EquivalenceOutcome(isEqual: true, method: .exactRational, reason: "same number") }
+            return EquivalenceOutcome(isEqual: true, method: .symbolic, reason: "identical expressions")
+        }
         if let fx = try CanonicalForm.make(x, budget: budget), let fy = try CanonicalForm.make(y, budget: budget) {
             let eq = fx == fy
             if let rx = fx.rationalValue, let ry = fy.rationalValue {
+                if !eq, let places = roundingPlaces, rx.rounded(places: places) == ry.rounded(places: places) {
+                    return EquivalenceOutcome(isEqual: true, method: .exactRational, reason: "\(rx) and \(ry) agree to \(places) decimal places")
+                }
                 return EquivalenceOutcome(isEqual: eq, method: .exactRational, reason: "\(rx) \(eq ? "=" : "≠") \(ry)")
             }
             return EquivalenceOutcome(isEqual: eq, method: .symbolic, reason: eq ? "same simplified form" : "different simplified forms")
@@ -113,6 +122,8 @@ struct Equivalence {
     private func sampled(_ x: MathExpression, _ y: MathExpression) throws(MathVerificationError) -> EquivalenceOutcome {
         let symbols = Array(Set(x.freeSymbols + y.freeSymbols)).sorted()
         var rng = SplitMix64(seed: seed)
+        // Overflowed values (10^{10^{10}} → inf) carry no information; only a written ∞ may evaluate to infinity.
+        let xInfinite = x.containsInfinity, yInfinite = y.containsInfinity
         let points = symbols.isEmpty ? 1 : samplePoints
         var checked = 0
         for _ in 0..<points {
@@ -120,7 +131,8 @@ struct Equivalence {
             for s in symbols { values[s] = Complex(0.5 + 2.0 * rng.nextUnit()) }
             let vx = try NumericEvaluator.evaluate(x, values, budget: budget)
             let vy = try NumericEvaluator.evaluate(y, values, budget: budget)
-            let nx = vx.re.isNaN || vx.im.isNaN, ny = vy.re.isNaN || vy.im.isNaN
+            let nx = vx.re.isNaN || vx.im.isNaN || (!vx.isFinite && !xInfinite)
+            let ny = vy.re.isNaN || vy.im.isNaN || (!vy.isFinite && !yInfinite)
             if nx && ny { continue }
             if nx != ny || !NumericEvaluator.close(vx, vy, tolerance: tolerance) {
                 return EquivalenceOutcome(isEqual: false, method: .numericSampling, reason: "values differ at a sample point")

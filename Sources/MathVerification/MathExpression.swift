@@ -34,6 +34,17 @@ public indirect enum MathExpression: Hashable, Sendable, CustomStringConvertible
     /// `1/x` as `x^(-1)`.
     public static func reciprocal(_ x: MathExpression) -> MathExpression { .power(x, .number(Rational(-1))) }
 
+    /// Whether a written `\\infty` occurs in the expression.
+    public var containsInfinity: Bool {
+        switch self {
+        case .number, .symbol: return false
+        case let .constant(c): return c == .infinity
+        case let .sum(xs), let .product(xs), let .function(_, xs): return xs.contains { $0.containsInfinity }
+        case let .power(a, b): return a.containsInfinity || b.containsInfinity
+        case let .factorial(a): return a.containsInfinity
+        }
+    }
+
     /// Free symbols in the expression, sorted.
     public var freeSymbols: [String] {
         var set = Set<String>()

@@ -23,6 +23,11 @@ extension MathVerifier {
         public var operationLimit: Int
         /// Wall-clock limit per verification, in seconds.
         public var timeLimitSeconds: Double
+        /// Decimal places at which a written decimal may round to the other answer (0.333333 = 1/3, math-verify's
+        /// `float_rounding=6`); applies only when an answer is written with at least this many decimals. nil disables.
+        public var decimalRoundingPlaces: Int?
+        /// Longest extracted answer (in UTF-8 bytes) that is parsed; longer answers are rejected as over budget.
+        public var maxAnswerLength: Int
         /// Whether "50\%" also matches "0.5" (math-verify accepts both "50" and "0.5").
         public var percentMatchesFraction: Bool
 
@@ -30,7 +35,8 @@ extension MathVerifier {
         public init(goldRules: [ExtractionRule] = AnswerExtractor.gold.rules,
                     predictionRules: [ExtractionRule] = AnswerExtractor.completion.rules,
                     relativeTolerance: Double = 1e-8, samplePoints: Int = 5, seed: UInt64 = 0x5EED_1234,
-                    operationLimit: Int = 200_000, timeLimitSeconds: Double = 0.5, percentMatchesFraction: Bool = true) {
+                    operationLimit: Int = 200_000, timeLimitSeconds: Double = 0.5, percentMatchesFraction: Bool = true,
+                    decimalRoundingPlaces: Int? = 6, maxAnswerLength: Int = 4_000) {
             self.goldRules = goldRules
             self.predictionRules = predictionRules
             self.relativeTolerance = relativeTolerance
@@ -39,6 +45,8 @@ extension MathVerifier {
             self.operationLimit = operationLimit
             self.timeLimitSeconds = timeLimitSeconds
             self.percentMatchesFraction = percentMatchesFraction
+            self.decimalRoundingPlaces = decimalRoundingPlaces
+            self.maxAnswerLength = maxAnswerLength
         }
 
         /// Checks every field.
@@ -54,6 +62,12 @@ extension MathVerifier {
             }
             if operationLimit < 100 {
                 throw .invalidConfiguration(field: "operationLimit", value: "\(operationLimit)", rule: "must be at least 100")
+            }
+            if maxAnswerLength < 16 {
+                throw .invalidConfiguration(field: "maxAnswerLength", value: "\(maxAnswerLength)", rule: "must be at least 16")
+            }
+            if let places = decimalRoundingPlaces, !(1...30).contains(places) {
+                throw .invalidConfiguration(field: "decimalRoundingPlaces", value: "\(places)", rule: "must be in 1...30 or nil")
             }
             if !(timeLimitSeconds > 0 && timeLimitSeconds <= 60) {
                 throw .invalidConfiguration(field: "timeLimitSeconds", value: "\(timeLimitSeconds)", rule: "must be in (0, 60]")

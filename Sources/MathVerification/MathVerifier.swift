@@ -47,6 +47,12 @@ public struct MathVerifier: Sendable {
                                 method: .extractionFailed,
                                 explanation: "No answer found in the \(which) (rules tried: \((g == nil ? goldExtractor : predictionExtractor).rules.map(\.rawValue).joined(separator: ", "))).")
         }
+        let limit = configuration.maxAnswerLength
+        if g.text.utf8.count > limit || p.text.utf8.count > limit {
+            return Verification(isEquivalent: false, extractedGold: g, extractedPrediction: p, normalizedGold: "", normalizedPrediction: "",
+                                method: .budgetExceeded,
+                                explanation: "Extracted \(g.text.utf8.count > limit ? "gold" : "prediction") answer is longer than maxAnswerLength = \(limit) bytes; not compared.")
+        }
         let ng = AnswerNormalizer.normalize(g.text), np = AnswerNormalizer.normalize(p.text)
         func result(_ eq: Bool, _ method: Verification.Method, _ reason: String) -> Verification {
             Verification(isEquivalent: eq, extractedGold: g, extractedPrediction: p, normalizedGold: ng, normalizedPrediction: np,
@@ -56,8 +62,12 @@ public struct MathVerifier: Sendable {
         if np.isEmpty { return result(false, .extractionFailed, "prediction is empty after normalisation") }
         if ng == np { return result(true, .string, "identical after normalisation") }
         let budget = WorkBudget(operationLimit: configuration.operationLimit, timeLimitSeconds: configuration.timeLimitSeconds)
-        let equivalence = Equivalence(budget: budget, tolerance: configuration.relativeTolerance,
+        var equivalence = Equivalence(budget: budget, tolerance: configuration.relativeTolerance,
                                       samplePoints: configuration.samplePoints, seed: configuration.seed)
+        if let places = configuration.decimalRoundingPlaces,
+           Self.longestDecimalFraction(in: ng) >= places || Self.longestDecimalFraction(in: np) >= places {
+            equivalence.roundingPlaces = places
+        }
         do throws(MathVerificationError) {
             let (gs, gPercent) = AnswerNormalizer.stripPercent(ng)
             let (ps, pPercent) = AnswerNormalizer.stripPercent(np)
@@ -74,5 +84,18 @@ public struct MathVerifier: Sendable {
         } catch {
             return result(false, .budgetExceeded, error.description)
         }
+    }
+
+    /// Number of digits after the decimal point in the longest decimal literal of `s`.
+    static func longestDecimalFraction(in s: String) -> Int {
+        var best = 0, run = 0, afterDot = false
+        var previous: Character = " "
+        for c in s {
+            if c == "." && previous.isASCIIDigit { afterDot = true; run = 0 } else if c.isASCIIDigit {
+                if afterDot { run += 1; best = max(best, run) }
+            } else { afterDot = false }
+            previous = c
+        }
+        return best
     }
 }

@@ -82,6 +82,14 @@ public struct Rational: Hashable, Sendable, CustomStringConvertible, Comparable 
     public func divided(by b: Rational) -> Rational? {
         b.isZero ? nil : Rational(numerator * b.denominator, denominator * b.numerator)
     }
+    /// The value rounded half away from zero to `places` decimal places, as a scaled integer (value · 10^places).
+    public func rounded(places: Int) -> BigInt {
+        let scaled = numerator * BigInt(10).power(places)
+        let (q, r) = scaled.quotientAndRemainder(dividingBy: denominator)
+        if (r.magnitude * 2) >= denominator.magnitude { return q + (scaled.sign == .minus ? -1 : 1) }
+        return q
+    }
+
     public static func < (a: Rational, b: Rational) -> Bool {
         a.numerator * b.denominator < b.numerator * a.denominator
     }
@@ -93,9 +101,12 @@ public struct Rational: Hashable, Sendable, CustomStringConvertible, Comparable 
     public func power(_ exponent: Int, maxBits: Int) -> Rational? {
         if exponent == 0 { return .one }
         if isZero { return exponent > 0 ? .zero : nil }
-        let bits = max(numerator.magnitude.bitWidth, denominator.bitWidth)
-        if bits > 1, bits.multipliedReportingOverflow(by: abs(exponent)).overflow || bits * abs(exponent) > maxBits { return nil }
-        if bits <= 1 && abs(exponent) > maxBits && !(numerator.magnitude == 1 && denominator == 1) { return nil }
+        if numerator.magnitude == 1 && denominator == 1 {
+            return isNegative && exponent % 2 != 0 ? Rational(-1) : .one
+        }
+        let bits = max(numerator.magnitude.bitWidth, denominator.magnitude.bitWidth)
+        let product = bits.multipliedReportingOverflow(by: abs(exponent))
+        if product.overflow || product.partialValue > maxBits { return nil }
         let n = numerator.power(abs(exponent)), d = denominator.power(abs(exponent))
         return exponent > 0 ? Rational(n, d) : Rational(d, n)
     }
