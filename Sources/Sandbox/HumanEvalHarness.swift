@@ -38,7 +38,7 @@ public enum HumanEvalHarness {
     ///   - entryPoint: the function passed to `check`.
     /// - Returns: Python source.
     public static func program(prompt: String, completion: String, test: String, entryPoint: String) -> String {
-        prompt + completion + "\n" + test + "\n" + "check(\(entryPoint))" + "\n"
+        prompt + completion + "\n" + test + "\n" + "check(\(entryPoint))"
     }
 
     /// The test case of one row.
