@@ -11,25 +11,30 @@ final class BPEModel: @unchecked Sendable {
     /// Merge rules keyed by `left << 32 | right`; the value is `rank << 32 | mergedId`.
     let merges: [UInt64: UInt64]
     /// Whole-piece look-up used when `ignoreMerges` is set (Llama-3): a piece in the vocabulary is one token.
-    let vocabularyByBytes: [[UInt8]: Int32]
+    private let vocabularyByBytes: ByteKeyTable
     let ignoreMerges: Bool
     let unknownId: Int32?
 
     private let lock = NSLock()
-    private var cache: [[UInt8]: [Int32]] = [:]
-    private let cacheCapacity = 100_000
+    private var cache = ByteKeyTable(capacity: 1 << 17)
 
     /// Builds the model.
     /// - Parameters:
     ///   - byteToId: 256 entries, -1 for bytes without a token.
     ///   - merges: see the property.
-    ///   - vocabularyByBytes: byte spelling → id for every byte-level piece.
+    ///   - pieces: byte spelling and id of every byte-level piece (used only with `ignoreMerges`).
     ///   - ignoreMerges: look whole pieces up in the vocabulary before merging.
     ///   - unknownId: emitted for a byte without a token (dropped when `nil`, as Hugging Face does).
-    init(byteToId: [Int32], merges: [UInt64: UInt64], vocabularyByBytes: [[UInt8]: Int32], ignoreMerges: Bool, unknownId: Int32?) {
+    init(byteToId: [Int32], merges: [UInt64: UInt64], pieces: [([UInt8], Int32)], ignoreMerges: Bool, unknownId: Int32?) {
         self.byteToId = byteToId
         self.merges = merges
-        self.vocabularyByBytes = vocabularyByBytes
+        var table = ByteKeyTable(capacity: ignoreMerges ? max(pieces.count, 1) : 1)
+        if ignoreMerges {
+            for (bytes, id) in pieces {
+                bytes.withUnsafeBufferPointer { table.insert($0, hash: ByteKeyTable.hash($0), value: CollectionOfOne(id)) }
+            }
+        }
+        self.vocabularyByBytes = table
         self.ignoreMerges = ignoreMerges
         self.unknownId = unknownId
     }
@@ -44,27 +49,24 @@ final class BPEModel: @unchecked Sendable {
             if id >= 0 { ids.append(id) } else if let unknownId { ids.append(unknownId) }
             return
         }
-        let key = Array(piece)
-        if ignoreMerges, let id = vocabularyByBytes[key] {
+        let hash = ByteKeyTable.hash(piece)
+        if ignoreMerges, let id = vocabularyByBytes.first(piece, hash: hash) {
             ids.append(id)
             return
         }
         lock.lock()
-        let cached = cache[key]
+        let hit = cache.lookup(piece, hash: hash, appendingTo: &ids)
         lock.unlock()
-        if let cached {
-            ids.append(contentsOf: cached)
-            return
-        }
-        let result = merge(piece)
+        if hit { return }
+        let first = ids.count
+        merge(piece, into: &ids)
         lock.lock()
-        if cache.count < cacheCapacity { cache[key] = result }
+        cache.insert(piece, hash: hash, value: ids[first...])
         lock.unlock()
-        ids.append(contentsOf: result)
     }
 
     /// The merge loop for one piece (uncached).
-    func merge(_ piece: UnsafeBufferPointer<UInt8>) -> [Int32] {
+    func merge(_ piece: UnsafeBufferPointer<UInt8>, into ids: inout [Int32]) {
         var symbols: [Int32] = []
         symbols.reserveCapacity(piece.count)
         for byte in piece {
@@ -92,6 +94,6 @@ final class BPEModel: @unchecked Sendable {
             symbols[bestPosition] = bestId
             symbols.remove(at: bestPosition + 1)
         }
-        return symbols
+        ids.append(contentsOf: symbols)
     }
 }

@@ -83,8 +83,8 @@ public struct BPETokenizer: Tokenizer {
         }
         var byPiece: [String: Int32] = [:]
         byPiece.reserveCapacity(size)
-        var byBytes: [[UInt8]: Int32] = [:]
-        byBytes.reserveCapacity(size)
+        var byBytes: [([UInt8], Int32)] = []
+        byBytes.reserveCapacity(ignoreMerges ? size : 0)
         var byteToId = [Int32](repeating: -1, count: 256)
         var decoded: [[UInt8]] = []
         decoded.reserveCapacity(size)
@@ -99,7 +99,7 @@ public struct BPETokenizer: Tokenizer {
                 byPiece[piece] = id
             }
             if !addedIds.contains(id), let raw = ByteLevel.bytes(of: piece) {
-                byBytes[raw] = id
+                if ignoreMerges { byBytes.append((raw, id)) }
                 if raw.count == 1 && byteToId[Int(raw[0])] < 0 { byteToId[Int(raw[0])] = id }
             }
         }
@@ -134,7 +134,7 @@ public struct BPETokenizer: Tokenizer {
         self.idsByPiece = byPiece
         self.decodedBytes = decoded
         self.tokenTypes = types
-        self.model = BPEModel(byteToId: byteToId, merges: rules, vocabularyByBytes: byBytes,
+        self.model = BPEModel(byteToId: byteToId, merges: rules, pieces: byBytes,
                               ignoreMerges: ignoreMerges, unknownId: specialTokens.unknown)
         self.addedTokens = addedTokens.sorted { $0.id < $1.id }
         self.matcher = AddedTokenMatcher(addedTokens)
@@ -158,6 +158,17 @@ public struct BPETokenizer: Tokenizer {
     }
 
     public func isSpecialToken(_ id: Int32) -> Bool { tokenType(id) == .control }
+
+    /// Whether a piece found whole in the vocabulary is one token without merging (Llama-3's `ignore_merges`).
+    public var ignoresMerges: Bool { model.ignoreMerges }
+
+    /// The raw bytes token `id` decodes to (empty when out of range), for incremental decoding where a
+    /// character may span several tokens.
+    /// - Parameter id: a token id.
+    /// - Returns: the token's bytes, possibly an incomplete UTF-8 sequence.
+    public func tokenBytes(_ id: Int32) -> [UInt8] {
+        id >= 0 && Int(id) < decodedBytes.count ? decodedBytes[Int(id)] : []
+    }
 
     public func encode(_ text: String, addSpecialTokens: Bool) -> [Int32] {
         var ids: [Int32] = []
@@ -217,11 +228,12 @@ public struct BPETokenizer: Tokenizer {
             if needsNormalizing { text = normalizer.apply(text) }
             if needsPrefix { text = " " + text }
             let shift = needsPrefix ? -1 : 0
+            let first = offsets.count
             text.withUTF8 { bytes in
                 encodePieces(bytes, base: base + shift, scratch: &scratch, ranges: &ranges, work: &work,
                              ids: &ids, offsets: &offsets, recordOffsets: recordOffsets)
             }
-            if recordOffsets { for i in offsets.indices where offsets[i] < base { offsets[i] = base } }
+            if recordOffsets { for i in first..<offsets.count where offsets[i] < base { offsets[i] = base } }
         } else {
             encodePieces(segment, base: base, scratch: &scratch, ranges: &ranges, work: &work,
                          ids: &ids, offsets: &offsets, recordOffsets: recordOffsets)

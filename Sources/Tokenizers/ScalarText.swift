@@ -55,38 +55,48 @@ struct ScalarText {
     /// Decodes `bytes`, which must be valid UTF-8 (they come from a Swift `String`).
     /// - Parameter bytes: the UTF-8 of the text segment; offsets are relative to its start.
     mutating func load(_ bytes: UnsafeBufferPointer<UInt8>) {
-        scalars.removeAll(keepingCapacity: true)
-        classes.removeAll(keepingCapacity: true)
-        byteOffsets.removeAll(keepingCapacity: true)
-        scalars.reserveCapacity(bytes.count)
-        classes.reserveCapacity(bytes.count)
-        byteOffsets.reserveCapacity(bytes.count + 1)
-        var index = 0
-        let end = bytes.count
-        while index < end {
-            let lead = bytes[index]
-            var value: UInt32
-            var length: Int
-            if lead < 0x80 {
-                value = UInt32(lead); length = 1
-            } else if lead < 0xE0 {
-                value = UInt32(lead & 0x1F); length = 2
-            } else if lead < 0xF0 {
-                value = UInt32(lead & 0x0F); length = 3
-            } else {
-                value = UInt32(lead & 0x07); length = 4
+        let capacity = bytes.count
+        var decoded = 0
+        ScalarClass.bmp.withUnsafeBufferPointer { table in
+            scalars = [UInt32](unsafeUninitializedCapacity: capacity) { scalarBuffer, scalarCount in
+                classes = [UInt8](unsafeUninitializedCapacity: capacity) { classBuffer, classCount in
+                    byteOffsets = [Int32](unsafeUninitializedCapacity: capacity + 1) { offsetBuffer, offsetCount in
+                        var index = 0
+                        var n = 0
+                        let end = bytes.count
+                        while index < end {
+                            let lead = bytes[index]
+                            var value: UInt32
+                            var length: Int
+                            if lead < 0x80 {
+                                value = UInt32(lead); length = 1
+                            } else if lead < 0xE0 {
+                                value = UInt32(lead & 0x1F); length = 2
+                            } else if lead < 0xF0 {
+                                value = UInt32(lead & 0x0F); length = 3
+                            } else {
+                                value = UInt32(lead & 0x07); length = 4
+                            }
+                            if index + length > end { length = end - index }
+                            var k = 1
+                            while k < length {
+                                value = (value << 6) | UInt32(bytes[index + k] & 0x3F)
+                                k += 1
+                            }
+                            scalarBuffer[n] = value
+                            classBuffer[n] = value < 0x10000 ? table[Int(value)] : ScalarClass.classify(value)
+                            offsetBuffer[n] = Int32(index)
+                            n += 1
+                            index += length
+                        }
+                        offsetBuffer[n] = Int32(end)
+                        decoded = n
+                        offsetCount = n + 1
+                    }
+                    classCount = decoded
+                }
+                scalarCount = decoded
             }
-            if index + length > end { length = end - index }
-            var k = 1
-            while k < length {
-                value = (value << 6) | UInt32(bytes[index + k] & 0x3F)
-                k += 1
-            }
-            scalars.append(value)
-            classes.append(ScalarClass.classify(value))
-            byteOffsets.append(Int32(index))
-            index += length
         }
-        byteOffsets.append(Int32(end))
     }
 }

@@ -1,6 +1,6 @@
 // Tests for the GPT-2 byte ↔ unicode table.
 import Testing
-@testable import Tokenizers
+import Tokenizers
 
 @Suite struct ByteLevelTests {
     @Test func tableIsABijectionOntoPrintableCharacters() {
