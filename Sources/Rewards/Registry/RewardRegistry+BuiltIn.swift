@@ -8,7 +8,7 @@ extension RewardRegistry {
     /// - Returns: the registry.
     public static func builtIn(environment: RewardEnvironment) -> RewardRegistry {
         var r = RewardRegistry(environment: environment)
-        r.register("accuracy", parameters: ["extraction", "format_score", "code_scoring", "code_timeout"],
+        r.register("accuracy", parameters: ["extraction", "prediction_rules", "format_score", "code_scoring", "code_timeout"],
                    summary: "1 if the answer is correct (math verifier / countdown / code tests), nil if not applicable") { p, env in
             try makeAccuracy(&p, env)
         }
@@ -27,7 +27,7 @@ extension RewardRegistry {
             }
             return LanguageConsistencyReward(target: target, scope: try p.choice("scope", default: LanguageConsistencyReward.Scope.thinking))
         }
-        r.register("cosine", parameters: ["min_value_wrong", "max_value_wrong", "min_value_correct", "max_value_correct", "max_len", "length_unit", "extraction"],
+        r.register("cosine", parameters: ["min_value_wrong", "max_value_wrong", "min_value_correct", "max_value_correct", "max_len", "length_unit", "extraction", "prediction_rules"],
                    summary: "length-scaled correctness, cosine schedule (open-r1 get_cosine_scaled_reward)") { p, env in
             var c = CosineScaledReward.Configuration()
             c.minValueWrong = try p.double("min_value_wrong", default: c.minValueWrong)
@@ -78,7 +78,12 @@ extension RewardRegistry {
     }
 
     static func makeAccuracy(_ p: inout RewardParameterReader, _ env: RewardEnvironment) throws -> AccuracyReward {
-        let math = MathAccuracyReward(checker: env.mathChecker, extraction: try p.choice("extraction", default: AnswerExtractionMode.answerTagOrFull))
+        var checker = env.mathChecker
+        let rules = try p.string("prediction_rules", default: "")
+        if !rules.isEmpty {
+            checker = try checker.withPredictionRules(rules.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+        }
+        let math = MathAccuracyReward(checker: checker, extraction: try p.choice("extraction", default: AnswerExtractionMode.answerTagOrFull))
         let countdown = try CountdownReward(formatScore: try p.double("format_score", default: 0.1))
         var code: CodeExecutionReward? = nil
         if let runner = env.codeRunner {

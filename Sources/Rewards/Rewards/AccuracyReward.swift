@@ -33,4 +33,19 @@ public struct AccuracyReward: RewardFunction {
         case .generic: return nil
         }
     }
+
+    /// Scores code examples in one sandbox batch and the others concurrently in process.
+    public func scoreBatch(_ samples: [RewardSample], timeout: Double?) -> [RewardOutcome] {
+        guard let code else { return RewardScoring.scoreConcurrently(self, samples, timeout: timeout) }
+        var codeIndices: [Int] = [], otherIndices: [Int] = []
+        for (i, s) in samples.enumerated() {
+            if case .code = s.example.kind { codeIndices.append(i) } else { otherIndices.append(i) }
+        }
+        var out = [RewardOutcome](repeating: .notApplicable, count: samples.count)
+        let codeOut = code.scoreBatch(codeIndices.map { samples[$0] }, timeout: timeout)
+        let otherOut = RewardScoring.scoreConcurrently(self, otherIndices.map { samples[$0] }, timeout: timeout)
+        for (i, o) in zip(codeIndices, codeOut) { out[i] = o }
+        for (i, o) in zip(otherIndices, otherOut) { out[i] = o }
+        return out
+    }
 }

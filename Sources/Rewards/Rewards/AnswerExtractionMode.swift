@@ -12,13 +12,15 @@ public enum AnswerExtractionMode: String, Sendable, Codable, CaseIterable {
     /// The whole completion (TRL/open-r1 `accuracy_reward`).
     case full
 
-    /// The text to verify, or nil when the required part is missing.
+    /// The text to verify, or nil when the required part is missing. An answer block is returned with its
+    /// tags (`<answer>x</answer>`), so a verifier that locates answers by rule (MathVerifier's `answerTag`
+    /// rule, with `\boxed{}` inside winning) reads it as the final answer rather than hunting for a number.
     /// - Parameter text: the completion.
     /// - Returns: the narrowed text.
     public func extract(from text: String) -> String? {
         switch self {
-        case .answerTag: return ThinkAnswer.answer(in: text)
-        case .answerTagOrFull: return ThinkAnswer.answer(in: text) ?? text
+        case .answerTag: return ThinkAnswer.answer(in: text).map { "<answer>\($0)</answer>" }
+        case .answerTagOrFull: return ThinkAnswer.answer(in: text).map { "<answer>\($0)</answer>" } ?? text
         case .afterThinking: return ThinkAnswer.afterThinking(in: text)
         case .full: return text
         }

@@ -85,24 +85,45 @@ public struct CodeExecutionReward: RewardFunction {
     }
 
     public func score(_ completion: Completion, for example: RewardExample) throws -> Double? {
-        guard let tests = example.tests else { return nil }
-        let code = extraction.extract(from: completion.text)
-        let nonce = "R1" + String(UInt64.random(in: 1...UInt64.max), radix: 36)
-        let program = CodeTestHarness.program(candidate: code, tests: tests, nonce: nonce)
-        let result = runner.runPython(program, timeout: timeout)
-        if result.status == .sandboxUnavailable {
-            throw RewardsError.sandboxUnavailable(reason: result.stderr.isEmpty ? "the sandbox reported it is unavailable" : String(result.stderr.suffix(300)))
+        let r = scoreBatch([RewardSample(example: example, completion: completion)], timeout: nil)[0]
+        if case .failed(let e) = r { throw e }
+        return r.value
+    }
+
+    /// Scores a batch with one call to the runner (which runs programs concurrently). The sandbox kills
+    /// each program at `min(self.timeout, timeout)` seconds.
+    public func scoreBatch(_ samples: [RewardSample], timeout: Double?) -> [RewardOutcome] {
+        var outcomes = [RewardOutcome](repeating: .notApplicable, count: samples.count)
+        var programs: [String] = []
+        var slots: [(index: Int, nonce: String, declared: Int?)] = []
+        for (i, s) in samples.enumerated() {
+            guard let tests = s.example.tests else { continue }
+            let nonce = "R1" + String(UInt64.random(in: 1...UInt64.max), radix: 36)
+            programs.append(CodeTestHarness.program(candidate: extraction.extract(from: s.completion.text), tests: tests, nonce: nonce))
+            slots.append((i, nonce, tests.declaredTestCount))
         }
-        guard let t = CodeTestHarness.tally(stdout: result.stdout, nonce: nonce, declaredTotal: tests.declaredTestCount) else {
-            return 0  // died before the harness started (e.g. killed immediately)
+        guard !programs.isEmpty else { return outcomes }
+        let results = runner.runPython(programs, timeout: min(self.timeout, timeout ?? .infinity))
+        for (slot, result) in zip(slots, results) {
+            outcomes[slot.index] = outcome(result, nonce: slot.nonce, declared: slot.declared)
+        }
+        return outcomes
+    }
+
+    func outcome(_ result: CodeRunResult, nonce: String, declared: Int?) -> RewardOutcome {
+        if result.status == .sandboxUnavailable {
+            return .failed(.sandboxUnavailable(reason: result.stderr.isEmpty ? "the sandbox reported it is unavailable" : String(result.stderr.suffix(300))))
+        }
+        guard let t = CodeTestHarness.tally(stdout: result.stdout, nonce: nonce, declaredTotal: declared) else {
+            return .value(0)  // died before the harness started (e.g. killed immediately)
         }
         guard t.total > 0 else {
             // No tests declared: only "runs to the end" can be judged.
-            return (t.finished && result.status == .passed) ? 1 : 0
+            return .value((t.finished && result.status == .passed) ? 1 : 0)
         }
         switch scoring {
-        case .fraction: return Double(t.passed) / Double(t.total)
-        case .allOrNothing: return (t.finished && t.passed == t.total) ? 1 : 0
+        case .fraction: return .value(Double(t.passed) / Double(t.total))
+        case .allOrNothing: return .value((t.finished && t.passed == t.total) ? 1 : 0)
         }
     }
 }

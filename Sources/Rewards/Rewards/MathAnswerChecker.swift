@@ -33,6 +33,20 @@ public protocol MathAnswerChecker: Sendable {
     /// - Returns: the verdict.
     /// - Throws: on internal failure; reported per sample.
     func check(gold: String, prediction: String) throws -> AnswerCheck
+
+    /// A copy that extracts predictions with the named rules (e.g. `["boxed", "answerTag"]`), for the
+    /// `accuracy` reward's `prediction_rules` parameter.
+    /// - Parameter rules: rule names understood by this checker.
+    /// - Returns: the reconfigured checker.
+    /// - Throws: `RewardsError.invalidParameter` for unknown rules or when the checker has no rules.
+    func withPredictionRules(_ rules: [String]) throws -> any MathAnswerChecker
+}
+
+extension MathAnswerChecker {
+    public func withPredictionRules(_ rules: [String]) throws -> any MathAnswerChecker {
+        throw RewardsError.invalidParameter(reward: "accuracy", parameter: "prediction_rules", value: rules.joined(separator: ","),
+                                            expected: "no value: this math checker has no configurable extraction rules")
+    }
 }
 
 /// Exact integer comparison: the gold must be an integer; the prediction's **last** integer is compared
