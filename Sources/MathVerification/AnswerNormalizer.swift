@@ -134,6 +134,11 @@ public enum AnswerNormalizer {
     /// a number ("18 dollars"). [MATH] `_remove_right_units`; [Minerva] removes unit words.
     public static func removeTrailingUnits(_ s: String) -> String {
         var t = s.trimmingWhitespace()
+        // "5\\text{ cm}^2": the exponent belongs to the unit.
+        for power in ["^2", "^3", "^{2}", "^{3}"] where t.hasSuffix("}" + power) && (t.contains("\\text") || t.contains("\\mbox") || t.contains("\\mathrm")) {
+            let candidate = removeTrailingUnits(String(t.dropLast(power.count)))
+            if candidate != String(t.dropLast(power.count)) { return candidate }
+        }
         for cmd in ["\\text", "\\mbox", "\\mathrm", "\\textbf"] {
             guard let r = t.range(of: cmd + "{", options: .backwards) ?? t.range(of: cmd + " {", options: .backwards) else { continue }
             let chars = Array(t)
@@ -247,6 +252,10 @@ public enum AnswerNormalizer {
         let lhs = parts[0].trimmingWhitespace()
         let isShortName = !lhs.isEmpty && lhs.count <= 2 && lhs.first!.isLetter && lhs.allSatisfy { $0.isLetter || $0.isNumber }
         let isSubscripted = lhs.count <= 6 && lhs.first?.isLetter == true && lhs.contains("_") && !lhs.contains(" ")
+        // "f(x) = x^2" names a function: the right side is the answer even though it has variables.
+        let isFunctionName = lhs.count <= 8 && lhs.first?.isLetter == true && lhs.dropFirst().first == "(" && lhs.hasSuffix(")")
+            && lhs.allSatisfy { $0.isLetter || $0 == "(" || $0 == ")" || $0 == "," || $0 == " " }
+        if isFunctionName, !parts[1].trimmingWhitespace().isEmpty { return parts[1].trimmingWhitespace() }
         guard isShortName || isSubscripted, !parts[1].trimmingWhitespace().isEmpty, !hasVariableLetters(String(parts[1])) else { return s }
         return parts[1].trimmingWhitespace()
     }

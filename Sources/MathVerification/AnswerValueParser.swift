@@ -56,6 +56,11 @@ public enum AnswerValueParser {
                 return .set([a, b])
             }
         }
+        let ratio = splitTopLevel(s, on: [":"])
+        if ratio.count == 2, let a = try expression(ratio[0], budget: budget), let b = try expression(ratio[1], budget: budget) {
+            // A ratio "3:4" is the number 3/4 (math-verify reads it the same way).
+            return .expression(.product([a, .reciprocal(b)]))
+        }
         let inParts = splitTopLevel(s, on: ["\\in"])
         if inParts.count == 2 { return try parse(inParts[1], budget: budget) }
         let eq = splitTopLevel(s, on: ["="])
@@ -63,6 +68,7 @@ public enum AnswerValueParser {
             if let l = try expression(eq[0], budget: budget), let r = try expression(eq[eq.count - 1], budget: budget) { return .equation(l, r) }
             return .text(s)
         }
+        if let chain = try inequalityChain(s, budget: budget) { return chain }
         for (ops, strict, flipped) in [(["\\leq", "\\leqslant", "\\le"], false, false), (["\\geq", "\\geqslant", "\\ge"], false, true),
                                        (["<", "\\lt"], true, false), ([">", "\\gt"], true, true)] {
             let parts = splitTopLevel(s, on: ops)
@@ -76,6 +82,20 @@ public enum AnswerValueParser {
         if isWord(s) { return .text(s) }
         if let e = try expression(s, budget: budget) { return .expression(e) }
         return .text(s)
+    }
+
+    /// `a < x \le b` (or with `>`/`\ge`, all pointing the same way) as the interval between a and b.
+    static func inequalityChain(_ s: String, budget: WorkBudget) throws(MathVerificationError) -> AnswerValue? {
+        for (ops, flipped) in [(["\\leqslant", "\\leq", "\\le", "<", "\\lt"], false), (["\\geqslant", "\\geq", "\\ge", ">", "\\gt"], true)] {
+            let (parts, used) = splitTopLevelWithSeparators(s, on: ops)
+            guard parts.count == 3 else { continue }
+            guard let a = try expression(parts[0], budget: budget), let b = try expression(parts[2], budget: budget),
+                  case .symbol = try expression(parts[1], budget: budget) else { return nil }
+            let closed = used.map { $0.hasPrefix("\\le") || $0.hasPrefix("\\ge") }
+            return flipped ? .interval(lower: b, upper: a, lowerClosed: closed[1], upperClosed: closed[0])
+                           : .interval(lower: a, upper: b, lowerClosed: closed[0], upperClosed: closed[1])
+        }
+        return nil
     }
 
     /// Parses an expression; nil on a parse failure (budget errors propagate).
@@ -143,7 +163,13 @@ public enum AnswerValueParser {
     /// Splits at separators that are outside every bracket (`()`, `[]`, `{}`, `\{\}`).
     /// A command separator ("\\le") only matches when not followed by another letter.
     static func splitTopLevel(_ s: String, on separators: [String]) -> [String] {
+        splitTopLevelWithSeparators(s, on: separators).parts
+    }
+
+    /// `splitTopLevel` that also returns which separator was found at each split.
+    static func splitTopLevelWithSeparators(_ s: String, on separators: [String]) -> (parts: [String], separators: [String]) {
         let chars = Array(s)
+        var used: [String] = []
         var parts: [String] = []
         var current = ""
         var depth = 0
@@ -156,6 +182,7 @@ public enum AnswerValueParser {
                     let endsWord = sep.first == "\\" && sep.last!.isLetter && i + sep.count < chars.count && chars[i + sep.count].isLetter
                     if endsWord { continue }
                     parts.append(current)
+                    used.append(String(sep))
                     current = ""
                     i += sep.count
                     continue outer
@@ -174,6 +201,6 @@ public enum AnswerValueParser {
             i += 1
         }
         parts.append(current)
-        return parts.map { $0.trimmingWhitespace() }
+        return (parts.map { $0.trimmingWhitespace() }, used)
     }
 }

@@ -3,6 +3,8 @@
 // then randomized numeric evaluation at several seeded points with a relative tolerance. Structures
 // (tuples, sets, intervals, equations, inequalities, matrices) compare component-wise.
 
+import Foundation
+
 /// Outcome of comparing two values: the verdict, how it was reached, and a short reason.
 struct EquivalenceOutcome: Sendable {
     var isEqual: Bool
@@ -52,6 +54,19 @@ struct Equivalence {
             if case .symbol = l, case .text = other { return structural(false, "equation vs text") }
             _ = r
             return structural(false, "equation vs \(other.kind)")
+        case let (.inequality(l, r, strict), .interval(lo, hi, lc, uc)), let (.interval(lo, hi, lc, uc), .inequality(l, r, strict)):
+            // x < r is (-∞, r); l < x is (l, ∞) (closed ends for ≤).
+            let infinity = MathExpression.constant(.infinity)
+            if case .symbol = l {
+                return try compare(.interval(lower: .negated(infinity), upper: r, lowerClosed: false, upperClosed: !strict), .interval(lower: lo, upper: hi, lowerClosed: lc, upperClosed: uc))
+            }
+            if case .symbol = r {
+                return try compare(.interval(lower: l, upper: infinity, lowerClosed: !strict, upperClosed: false), .interval(lower: lo, upper: hi, lowerClosed: lc, upperClosed: uc))
+            }
+            return structural(false, "inequality vs interval")
+        case let (.tuple(xs), .set(ys)), let (.set(ys), .tuple(xs)):
+            // "(2, 3)" vs "2, 3": math-verify accepts a bare list for a tuple in the same order.
+            return try ordered(xs, ys, what: "tuple / list")
         case let (.inequality(l1, r1, s1), .inequality(l2, r2, s2)):
             guard s1 == s2 else { return structural(false, "strict vs non-strict inequality") }
             if try expressions(l1, l2).isEqual, try expressions(r1, r2).isEqual { return structural(true, "same inequality") }
@@ -114,9 +129,23 @@ struct Equivalence {
                 }
                 return EquivalenceOutcome(isEqual: eq, method: .exactRational, reason: "\(rx) \(eq ? "=" : "≠") \(ry)")
             }
+            if !eq, let rounded = try roundedNumeric(x, y) { return rounded }
             return EquivalenceOutcome(isEqual: eq, method: .symbolic, reason: eq ? "same simplified form" : "different simplified forms")
         }
-        return try sampled(x, y)
+        let outcome = try sampled(x, y)
+        if !outcome.isEqual, let rounded = try roundedNumeric(x, y) { return rounded }
+        return outcome
+    }
+
+    /// With `roundingPlaces` set, constant expressions whose values agree after rounding to that many decimals
+    /// (√2 written as 1.41421356) are equal. Returns nil when rounding does not apply.
+    private func roundedNumeric(_ x: MathExpression, _ y: MathExpression) throws(MathVerificationError) -> EquivalenceOutcome? {
+        guard let places = roundingPlaces, places <= 12, x.freeSymbols.isEmpty, y.freeSymbols.isEmpty else { return nil }
+        let vx = try NumericEvaluator.evaluate(x, [:], budget: budget), vy = try NumericEvaluator.evaluate(y, [:], budget: budget)
+        guard vx.isFinite, vy.isFinite, vx.isReal, vy.isReal else { return nil }
+        let scale = pow(10.0, Double(places))
+        guard (vx.re * scale).rounded() == (vy.re * scale).rounded() else { return nil }
+        return EquivalenceOutcome(isEqual: true, method: .numericSampling, reason: "values agree to \(places) decimal places")
     }
 
     private func sampled(_ x: MathExpression, _ y: MathExpression) throws(MathVerificationError) -> EquivalenceOutcome {

@@ -220,7 +220,8 @@ public struct ExpressionParser {
     }
 
     private mutating func parseFunction(_ name: String) throws(MathVerificationError) -> MathExpression {
-        var fname = name == "lg" ? "log10" : name
+        // \log without a base is base 10 (competition convention, and math-verify's reading); \ln is natural.
+        var fname = name == "lg" || name == "log" ? "log10" : name
         var power: MathExpression?
         var base: MathExpression?
         for _ in 0..<2 {
@@ -228,7 +229,7 @@ public struct ExpressionParser {
                 pos += 1
                 let p = try parseExponent()
                 if p == .number(Rational(-1)), ["sin", "cos", "tan"].contains(fname) { fname = "arc" + fname } else { power = p }
-            } else if peek() == .op("_"), fname == "log" {
+            } else if peek() == .op("_"), fname == "log10" {
                 pos += 1
                 base = try parseArgument()
             }

@@ -61,12 +61,17 @@ public struct MathVerifier: Sendable {
         }
         if np.isEmpty { return result(false, .extractionFailed, "prediction is empty after normalisation") }
         if ng == np { return result(true, .string, "identical after normalisation") }
+        if Self.isWordAnswer(ng), Self.isWordAnswer(np), ng.lowercased() == np.lowercased() {
+            return result(true, .string, "same words ignoring case")
+        }
         let budget = WorkBudget(operationLimit: configuration.operationLimit, timeLimitSeconds: configuration.timeLimitSeconds)
         var equivalence = Equivalence(budget: budget, tolerance: configuration.relativeTolerance,
                                       samplePoints: configuration.samplePoints, seed: configuration.seed)
-        if let places = configuration.decimalRoundingPlaces,
-           Self.longestDecimalFraction(in: ng) >= places || Self.longestDecimalFraction(in: np) >= places {
-            equivalence.roundingPlaces = places
+        // A decimal written with at least `decimalRoundingPlaces` digits may be a rounding of the other answer:
+        // compare both rounded to the number of digits written (0.333333 = 1/3, but 1.0000001 ≠ 1).
+        let written = max(Self.longestDecimalFraction(in: ng), Self.longestDecimalFraction(in: np))
+        if let places = configuration.decimalRoundingPlaces, written >= places {
+            equivalence.roundingPlaces = written
         }
         do throws(MathVerificationError) {
             let (gs, gPercent) = AnswerNormalizer.stripPercent(ng)
@@ -84,6 +89,11 @@ public struct MathVerifier: Sendable {
         } catch {
             return result(false, .budgetExceeded, error.description)
         }
+    }
+
+    /// Letters and spaces only, at least two letters ("yes", "No solution").
+    static func isWordAnswer(_ s: String) -> Bool {
+        s.filter(\.isLetter).count >= 2 && s.allSatisfy { $0.isLetter || $0 == " " }
     }
 
     /// Number of digits after the decimal point in the longest decimal literal of `s`.
