@@ -150,3 +150,16 @@ import Testing
         #expect(c.adamW == AdamWConfiguration())
     }
 }
+
+@Suite struct GRPOConfigurationScheduleTests {
+    @Test func periodicEvents() throws {
+        var c = GRPOConfiguration()
+        try c.apply(overrides: ["beta=0.001", "reference_reset_steps=400", "save_steps=100", "max_steps=1050",
+                                "logging_steps=10", "log_completions_steps=0"])
+        try c.validate()
+        #expect(!c.isReferenceResetStep(0) && !c.isReferenceResetStep(399) && c.isReferenceResetStep(400) && c.isReferenceResetStep(800))
+        #expect(c.isSaveStep(100) && !c.isSaveStep(150) && c.isSaveStep(1050))
+        #expect(c.isLoggingStep(1) && c.isLoggingStep(20) && !c.isLoggingStep(21))
+        #expect(!c.isCompletionLoggingStep(1))
+    }
+}

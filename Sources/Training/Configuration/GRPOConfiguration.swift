@@ -139,6 +139,27 @@ public struct GRPOConfiguration: Sendable, Equatable {
                                 gradientAccumulationSteps: gradientAccumulationSteps)
     }
 
+    /// Whether the reference model is replaced by the current policy after optimizer step `step`
+    /// (1-based count of completed steps; R1: every 400 steps).
+    public func isReferenceResetStep(_ step: Int) -> Bool {
+        referenceResetSteps > 0 && step > 0 && step % referenceResetSteps == 0
+    }
+
+    /// Whether a checkpoint is due after optimizer step `step` (every `save_steps`, and at `max_steps`).
+    public func isSaveStep(_ step: Int) -> Bool {
+        step == maxSteps || (saveSteps > 0 && step > 0 && step % saveSteps == 0)
+    }
+
+    /// Whether metrics are logged after optimizer step `step` (the first step, every `logging_steps`, the last).
+    public func isLoggingStep(_ step: Int) -> Bool {
+        step == 1 || step == maxSteps || step % loggingSteps == 0
+    }
+
+    /// Whether sampled completions are written after optimizer step `step`.
+    public func isCompletionLoggingStep(_ step: Int) -> Bool {
+        logCompletionsSteps > 0 && (step == 1 || step % logCompletionsSteps == 0)
+    }
+
     // MARK: Validation
 
     /// Checks every field and every rule between fields.

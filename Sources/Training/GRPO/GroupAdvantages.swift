@@ -85,8 +85,8 @@ public struct GroupAdvantages: Sendable, Equatable {
         values.isEmpty ? 0 : values.reduce(0, +) / Double(values.count)
     }
 
-    /// Bessel-corrected standard deviation (torch.std default); 0 for fewer than 2 values... NaN in
-    /// torch, but a group of one has no spread to divide by, so 0 keeps advantages finite.
+    /// Bessel-corrected standard deviation (torch.std default). torch gives NaN for a single value;
+    /// 0 is returned instead so that advantages stay finite (a group of one has no spread).
     private static func unbiasedStandardDeviation(_ values: ArraySlice<Double>, mean: Double) -> Double {
         guard values.count >= 2 else { return 0 }
         let squares = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
