@@ -73,7 +73,8 @@ struct RawTensor {
 /// `metadata` entries are pre-encoded as (key, type tag, value bytes).
 func craftGGUF(
     magic: [UInt8] = Array("GGUF".utf8), version: UInt32 = 3, tensorCount: UInt64? = nil, keyCount: UInt64? = nil,
-    metadata: [(String, UInt32, [UInt8])] = [], tensors: [RawTensor] = [], alignment: Int = 32, data: [UInt8] = []
+    metadata: [(String, UInt32, [UInt8])] = [], tensors: [RawTensor] = [], alignment: Int = 32, data: [UInt8] = [],
+    padded: Bool = true
 ) -> [UInt8] {
     var b = ByteBuilder()
     b.raw(magic)
@@ -92,7 +93,7 @@ func craftGGUF(
         b.u32(tensor.type)
         b.u64(tensor.offset)
     }
-    b.pad(to: alignment)
+    if padded { b.pad(to: alignment) }
     b.raw(data)
     return b.bytes
 }

@@ -104,20 +104,22 @@ public final class GGUFFile: Sendable {
         var index = [String: Int]()
         let tensorCount = Int(tensorCountRaw)
         tensors.reserveCapacity(tensorCount)
+        var rawOffsets = [UInt64]()
         for position in 0..<tensorCount {
-            let info = try Self.readTensorInfo(&parser, position: position, alignment: alignment)
+            let (info, rawOffset) = try Self.readTensorInfo(&parser, position: position, alignment: alignment)
             guard index[info.name] == nil else { throw .duplicateTensor(file: fileName, tensor: info.name) }
             index[info.name] = tensors.count
             tensors.append(info)
+            rawOffsets.append(rawOffset)
         }
 
         let (padded, overflow) = parser.offset.addingReportingOverflow(alignment - 1)
         let dataOffset = overflow ? Int.max : padded & ~(alignment - 1)
         let dataSectionSize = max(0, mapped.count - dataOffset)
-        for tensor in tensors {
+        for (tensor, rawOffset) in zip(tensors, rawOffsets) {
             let (end, overflow) = tensor.offset.addingReportingOverflow(tensor.byteCount)
             guard !overflow, end <= dataSectionSize else {
-                throw .tensorOutOfBounds(file: fileName, tensor: tensor.name, offset: UInt64(tensor.offset),
+                throw .tensorOutOfBounds(file: fileName, tensor: tensor.name, offset: rawOffset,
                                          byteCount: tensor.byteCount, dataSectionSize: dataSectionSize)
             }
         }
@@ -135,7 +137,7 @@ public final class GGUFFile: Sendable {
 
     private static func readTensorInfo(
         _ parser: inout GGUFParser, position: Int, alignment: Int
-    ) throws(GGUFError) -> GGUFTensorInfo {
+    ) throws(GGUFError) -> (info: GGUFTensorInfo, rawOffset: UInt64) {
         let file = parser.fileName
         let name = try parser.readString("name of tensor #\(position)")
         guard !name.isEmpty else { throw .invalidTensorName(file: file, tensor: name, reason: "tensor #\(position) has an empty name") }
@@ -176,11 +178,9 @@ public final class GGUFFile: Sendable {
         guard offset % UInt64(alignment) == 0 else {
             throw .misalignedTensor(file: file, tensor: name, offset: offset, alignment: alignment)
         }
-        guard offset <= UInt64(Int.max) else {
-            throw .tensorOutOfBounds(file: file, tensor: name, offset: offset, byteCount: byteCount,
-                                     dataSectionSize: max(0, parser.file.count - parser.offset))
-        }
-        return GGUFTensorInfo(name: name, shape: rawShape.map { Int($0) }, type: type, offset: Int(offset))
+        // Offsets beyond Int.max are clamped; the bounds check in init then rejects them with the raw value.
+        let info = GGUFTensorInfo(name: name, shape: rawShape.map { Int($0) }, type: type, offset: Int(clamping: offset))
+        return (info, offset)
     }
 
     /// The info of the tensor named `name`.
@@ -196,7 +196,11 @@ public final class GGUFFile: Sendable {
     /// Whether the file has a tensor named `name`.
     public func hasTensor(named name: String) -> Bool { tensorIndex[name] != nil }
 
-    /// The raw bytes of a tensor's data (zero-copy; valid while this `GGUFFile` is alive).
+    /// The raw bytes of a tensor's data (zero-copy).
+    ///
+    /// The pointer is valid only while this `GGUFFile` is alive: keep a strong reference for as long as you
+    /// use it (Swift may release an unused object before the end of a statement), or use
+    /// ``withRawData(_:_:)``.
     ///
     /// - Parameter name: A tensor name.
     /// - Returns: `byteCount` bytes in the tensor's on-disk encoding.
@@ -206,12 +210,25 @@ public final class GGUFFile: Sendable {
         return rawData(info)
     }
 
+    /// Calls `body` with the raw bytes of a tensor's data, keeping the file mapped during the call.
+    ///
+    /// - Parameters:
+    ///   - name: A tensor name.
+    ///   - body: Receives `byteCount` bytes in the tensor's on-disk encoding; must not escape the pointer.
+    /// - Returns: What `body` returns.
+    /// - Throws: ``GGUFError/tensorNotFound(file:tensor:)``, or what `body` throws.
+    public func withRawData<Result>(_ name: String, _ body: (UnsafeRawBufferPointer) throws -> Result) throws -> Result {
+        let info = try tensorInfo(named: name)
+        return try withExtendedLifetime(self) { try body(rawData(info)) }
+    }
+
     func rawData(_ info: GGUFTensorInfo) -> UnsafeRawBufferPointer {
         // Bounds were validated in init.
         mappedFile.slice(offset: dataOffset + info.offset, count: info.byteCount) ?? UnsafeRawBufferPointer(start: nil, count: 0)
     }
 
-    /// A zero-copy `Float` view of an F32 tensor (valid while this `GGUFFile` is alive).
+    /// A zero-copy `Float` view of an F32 tensor, valid only while this `GGUFFile` is alive (hold a strong
+    /// reference to the file for as long as the view is used).
     ///
     /// - Parameter name: The name of an F32 tensor.
     /// - Returns: `elementCount` floats in ggml order (`ne0` fastest, i.e. row-major numpy order).
