@@ -65,6 +65,22 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.url.path) == ["step-00000100"])
     }
 
+    @Test func crashWhileReplacingTheSameStepRestoresIt() throws {
+        let scratch = try ScratchDirectory("replace")
+        defer { scratch.cleanup() }
+        let url = scratch.url.appendingPathComponent("step-00000050")
+        try CheckpointStore.write(Self.checkpoint(step: 50), to: url)
+        #expect(throws: SimulatedCrash.self) {
+            try CheckpointStore.write(Self.checkpoint(step: 50, scale: 5), to: url) { name in
+                if name == "rename" { throw SimulatedCrash() }
+            }
+        }
+        // The old checkpoint was moved aside and the new one not yet renamed in: recovery puts the old one back.
+        #expect(CheckpointStore.latest(in: scratch.url) == nil)
+        #expect(CheckpointStore.removeTemporaries(in: scratch.url) == 1)
+        #expect(try CheckpointStore.read(from: url).weights[1].values == [0.25])
+    }
+
     @Test func corruptionIsDetected() throws {
         let scratch = try ScratchDirectory("corrupt")
         defer { scratch.cleanup() }

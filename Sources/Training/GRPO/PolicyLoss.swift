@@ -120,11 +120,14 @@ public struct PolicyLossBatch: Sendable {
 public struct PolicyLossMetrics: Sendable, Equatable {
     /// Active (masked-in) tokens in the micro-batch.
     public var activeTokens: Double = 0
+    /// What the ratio and clip metrics average over: active tokens at token level, rows (B) at sequence
+    /// level, where TRL averages one value per sequence.
+    public var ratioCount: Double = 0
     /// Token mean of k3 (`kl`); 0 when β = 0.
     public var meanKL: Double = 0
-    /// Token mean of the importance ratio (the sequence ratio for GSPO).
+    /// Mean importance ratio (per token; per sequence at sequence level).
     public var meanRatio: Double = 0
-    /// Fraction of tokens with ratio < 1 − ε_low and Â < 0 (`clip_ratio/low_mean`).
+    /// Fraction of tokens (sequences at sequence level) with ratio < 1 − ε_low and Â < 0 (`clip_ratio/low_mean`).
     public var clipRatioLow: Double = 0
     /// Fraction of tokens with ratio > 1 + ε_high and Â > 0 (`clip_ratio/high_mean`).
     public var clipRatioHigh: Double = 0
@@ -204,12 +207,7 @@ public enum PolicyLoss {
                     gradient[k] += weight * s.slope * ratio  // ∂ρ/∂logp = ρ
                 }
                 metrics.policyLoss += weight * value
-                metrics.meanRatio += batch.mask[k] * ratio
-                let low = ratio < 1 - c.epsilonLow && advantage < 0
-                let high = ratio > 1 + c.epsilonHigh && advantage > 0
-                if low { metrics.clipRatioLow += batch.mask[k] }
-                if high { metrics.clipRatioHigh += batch.mask[k] }
-                if low || high { metrics.clipRatioRegion += batch.mask[k] }
+                if !sequenceLevel { addRatioMetrics(&metrics, ratio: ratio, advantage: advantage, weight: batch.mask[k], c) }
                 if c.beta != 0, let ref = batch.referenceLogProbs {
                     let kl = KLPenalty.k3(logProb: batch.logProbs[k], referenceLogProb: ref[k])
                     metrics.meanKL += batch.mask[k] * kl
@@ -219,20 +217,34 @@ public enum PolicyLoss {
                 }
             }
             if sequenceLevel {
+                addRatioMetrics(&metrics, ratio: sequenceRatio, advantage: advantage, weight: 1, c)
                 // ∂s_i/∂logp_{i,t} = s_i · m_t / max(1, n_i). On-policy (no π_old) s_i = exp(mean(logp − sg(logp)))
                 // is 1 with the same gradient, which the formula gives since sequenceRatio is then 1.
                 let scale = sequenceWeight * sequenceSurrogate.slope * sequenceRatio / max(1, rowTokens[i])
                 for k in row where batch.mask[k] != 0 { gradient[k] += scale * batch.mask[k] }
             }
         }
-        if activeTokens > 0 {
-            metrics.meanKL /= activeTokens
-            metrics.meanRatio /= activeTokens
-            metrics.clipRatioLow /= activeTokens
-            metrics.clipRatioHigh /= activeTokens
-            metrics.clipRatioRegion /= activeTokens
+        if activeTokens > 0 { metrics.meanKL /= activeTokens }
+        metrics.ratioCount = sequenceLevel ? Double(b) : activeTokens
+        if metrics.ratioCount > 0 {
+            metrics.meanRatio /= metrics.ratioCount
+            metrics.clipRatioLow /= metrics.ratioCount
+            metrics.clipRatioHigh /= metrics.ratioCount
+            metrics.clipRatioRegion /= metrics.ratioCount
         }
         return PolicyLossResult(loss: metrics.policyLoss + metrics.klLoss, logProbGradient: gradient, metrics: metrics)
+    }
+
+    /// Accumulates the ratio and clip-fraction sums (TRL: low = ρ < 1 − ε_low with Â < 0, high = ρ > 1 + ε_high
+    /// with Â > 0, region = either).
+    private static func addRatioMetrics(_ m: inout PolicyLossMetrics, ratio: Double, advantage: Double, weight: Double,
+                                        _ c: PolicyLossConfiguration) {
+        m.meanRatio += weight * ratio
+        let low = ratio < 1 - c.epsilonLow && advantage < 0
+        let high = ratio > 1 + c.epsilonHigh && advantage > 0
+        if low { m.clipRatioLow += weight }
+        if high { m.clipRatioHigh += weight }
+        if low || high { m.clipRatioRegion += weight }
     }
 
     /// Clipped surrogate ℓ = −min(ρ̃·A, clip(ρ)·A) and ∂ℓ/∂ρ, with torch's subgradients:

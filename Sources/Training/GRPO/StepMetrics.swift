@@ -5,22 +5,23 @@ import Foundation
 
 extension PolicyLossMetrics {
     /// Combines the metrics of several micro-batches: losses add up (each is already normalised for
-    /// accumulation), token means are weighted by each micro-batch's active tokens.
+    /// accumulation), means are weighted by what each micro-batch averaged over (tokens or rows).
     public static func combine(_ parts: [PolicyLossMetrics]) -> PolicyLossMetrics {
         var total = PolicyLossMetrics()
         for p in parts {
             total.activeTokens += p.activeTokens
+            total.ratioCount += p.ratioCount
             total.policyLoss += p.policyLoss
             total.klLoss += p.klLoss
             total.meanKL += p.meanKL * p.activeTokens
-            total.meanRatio += p.meanRatio * p.activeTokens
-            total.clipRatioLow += p.clipRatioLow * p.activeTokens
-            total.clipRatioHigh += p.clipRatioHigh * p.activeTokens
-            total.clipRatioRegion += p.clipRatioRegion * p.activeTokens
+            total.meanRatio += p.meanRatio * p.ratioCount
+            total.clipRatioLow += p.clipRatioLow * p.ratioCount
+            total.clipRatioHigh += p.clipRatioHigh * p.ratioCount
+            total.clipRatioRegion += p.clipRatioRegion * p.ratioCount
         }
-        if total.activeTokens > 0 {
-            let n = total.activeTokens
-            total.meanKL /= n
+        if total.activeTokens > 0 { total.meanKL /= total.activeTokens }
+        if total.ratioCount > 0 {
+            let n = total.ratioCount
             total.meanRatio /= n
             total.clipRatioLow /= n
             total.clipRatioHigh /= n

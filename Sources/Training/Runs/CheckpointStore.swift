@@ -210,16 +210,24 @@ public enum CheckpointStore {
         return nil
     }
 
-    /// Removes leftovers of interrupted saves (`.tmp-*`, `.old-*`).
-    /// - Returns: the number of directories removed.
+    /// Cleans up after interrupted saves: removes `.tmp-*` directories, and for each `.old-<name>-<uuid>`
+    /// (a checkpoint moved aside to be replaced) restores it as `<name>` if the replacement never arrived,
+    /// else removes it. Call once before `latest(in:)` when resuming.
+    /// - Returns: the number of directories removed (restored ones are not counted).
     @discardableResult
     public static func removeTemporaries(in checkpointsDirectory: URL) -> Int {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: checkpointsDirectory.path)) ?? []
         var removed = 0
         for name in names where name.hasPrefix(".tmp-") || name.hasPrefix(".old-") {
-            if (try? FileManager.default.removeItem(at: checkpointsDirectory.appendingPathComponent(name))) != nil {
-                removed += 1
+            let url = checkpointsDirectory.appendingPathComponent(name)
+            if name.hasPrefix(".old-"), name.count > 5 + 37 {
+                let original = String(name.dropFirst(5).dropLast(37))
+                let destination = checkpointsDirectory.appendingPathComponent(original)
+                if !FileManager.default.fileExists(atPath: destination.path), (try? AtomicFile.move(url, to: destination)) != nil {
+                    continue
+                }
             }
+            if (try? FileManager.default.removeItem(at: url)) != nil { removed += 1 }
         }
         return removed
     }
