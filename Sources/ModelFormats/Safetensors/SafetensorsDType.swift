@@ -19,5 +19,12 @@ public enum SafetensorsDType: String, Sendable, Codable, CaseIterable, CustomStr
     /// Whether ``SafetensorsFile/floats(_:)`` can convert this type to `Float`.
     public var isConvertibleToFloat: Bool { self == .f32 || self == .f16 || self == .bf16 }
 
+    /// Position in the reference implementation's `Dtype` declaration (safetensors/src/tensor.rs), which orders
+    /// tensors in written files.
+    var referenceRank: Int {
+        let order: [SafetensorsDType] = [.bool, .u8, .i8, .f8_e5m2, .f8_e4m3, .i16, .u16, .f16, .bf16, .i32, .u32, .f32, .f64, .i64, .u64]
+        return order.firstIndex(of: self) ?? 0
+    }
+
     public var description: String { rawValue }
 }

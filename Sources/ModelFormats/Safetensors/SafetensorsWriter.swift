@@ -1,6 +1,7 @@
 // SafetensorsWriter: writes safetensors files (F32, F16, BF16 from floats) with optional __metadata__.
-// Tensors are sorted by name and laid out contiguously; the JSON header is padded with spaces so that the
-// data section starts on an 8-byte boundary, as the reference implementation does. Not a reader.
+// Tensors are ordered as the reference implementation orders them (safetensors/src/tensor.rs `prepare`: dtype
+// in descending declaration order, so wider types first, then name) and laid out contiguously; the JSON header
+// is compact and padded with spaces so the data section starts on an 8-byte boundary. Not a reader.
 
 import Foundation
 
@@ -38,19 +39,7 @@ public struct SafetensorsWriter: Sendable {
         guard dtype.isConvertibleToFloat else {
             throw .unsupportedDType(file: "<writer>", tensor: name, dtype: dtype, operation: "SafetensorsWriter.addTensor")
         }
-        guard !name.isEmpty, name != "__metadata__" else {
-            throw .invalidInput(file: "<writer>", reason: "tensor name '\(name)' is empty or reserved")
-        }
-        guard tensors[name] == nil else { throw .invalidInput(file: "<writer>", reason: "duplicate tensor '\(name)'") }
-        guard shape.allSatisfy({ $0 >= 0 }) else {
-            throw .invalidInput(file: "<writer>", reason: "tensor '\(name)' shape \(shape) has a negative dimension")
-        }
-        var count = 1
-        for dimension in shape {
-            let (product, overflow) = count.multipliedReportingOverflow(by: dimension)
-            guard !overflow else { throw .invalidInput(file: "<writer>", reason: "tensor '\(name)' shape \(shape) overflows") }
-            count = product
-        }
+        let count = try validate(name, shape: shape)
         guard values.count == count else {
             throw .elementCountMismatch(file: "<writer>", tensor: name, expected: count, actual: values.count)
         }
@@ -66,9 +55,53 @@ public struct SafetensorsWriter: Sendable {
         tensors[name] = (dtype, shape, bytes)
     }
 
+    /// Adds a tensor whose bytes are already in `dtype`'s little-endian encoding (any dtype).
+    ///
+    /// - Parameters:
+    ///   - name: Unique, non-empty name other than `__metadata__`.
+    ///   - shape: Row-major shape; `[]` for a scalar.
+    ///   - dtype: The element type.
+    ///   - rawData: Exactly `shape.product * dtype.byteSize` bytes.
+    /// - Throws: ``SafetensorsError/invalidInput(file:reason:)``.
+    public mutating func addTensor(
+        _ name: String, shape: [Int], dtype: SafetensorsDType, rawData: [UInt8]
+    ) throws(SafetensorsError) {
+        let count = try validate(name, shape: shape)
+        guard rawData.count == count * dtype.byteSize else {
+            throw .invalidInput(file: "<writer>", reason: "tensor '\(name)' \(dtype) shape \(shape) needs "
+                + "\(count * dtype.byteSize) bytes, got \(rawData.count)")
+        }
+        tensors[name] = (dtype, shape, rawData)
+    }
+
+    private func validate(_ name: String, shape: [Int]) throws(SafetensorsError) -> Int {
+        guard !name.isEmpty, name != "__metadata__" else {
+            throw .invalidInput(file: "<writer>", reason: "tensor name '\(name)' is empty or reserved")
+        }
+        guard tensors[name] == nil else { throw .invalidInput(file: "<writer>", reason: "duplicate tensor '\(name)'") }
+        guard shape.allSatisfy({ $0 >= 0 }) else {
+            throw .invalidInput(file: "<writer>", reason: "tensor '\(name)' shape \(shape) has a negative dimension")
+        }
+        var count = 1
+        for dimension in shape {
+            let (product, overflow) = count.multipliedReportingOverflow(by: dimension)
+            guard !overflow else { throw .invalidInput(file: "<writer>", reason: "tensor '\(name)' shape \(shape) overflows") }
+            count = product
+        }
+        return count
+    }
+
+    /// Tensor names in file order: dtype rank descending, then name (the reference implementation's order).
+    var orderedNames: [String] {
+        tensors.keys.sorted { left, right in
+            let l = tensors[left]?.dtype.referenceRank ?? 0, r = tensors[right]?.dtype.referenceRank ?? 0
+            return l != r ? l > r : left < right
+        }
+    }
+
     /// The whole file as bytes.
     public func serialized() -> [UInt8] {
-        let names = tensors.keys.sorted()
+        let names = orderedNames
         var json = "{"
         var fields = [String]()
         if !metadata.isEmpty {
