@@ -23,7 +23,8 @@ import Testing
             lossType: GRPOLossType(rawValue: cfg["loss_type"] as! String)!,
             importanceSamplingLevel: ImportanceSamplingLevel(rawValue: cfg["level"] as! String)!,
             maxCompletionLength: Int(number(cfg["max_completion_length"])),
-            gradientAccumulationSteps: Int(number(cfg["gradient_accumulation_steps"])))
+            gradientAccumulationSteps: Int(number(cfg["gradient_accumulation_steps"])),
+            useBiasCorrectionKL: (cfg["bias_correction_kl"] as? Bool) ?? false)
         let old: [Double]? = c["old_log_probs"] is NSNull ? nil : doubles(c["old_log_probs"])
         let batch = PolicyLossBatch(
             batchSize: Int(number(c["batch_size"])), length: Int(number(c["length"])),
@@ -33,10 +34,10 @@ import Testing
         return (batch, configuration)
     }
 
-    @Test(arguments: 0..<9)
+    @Test(arguments: 0..<11)
     func matchesReference(index: Int) throws {
         let all = try Self.cases()
-        try #require(all.count == 9)
+        try #require(all.count == 11)
         let c = all[index]
         let (batch, configuration) = Self.make(c)
         let result = PolicyLoss.compute(batch, configuration: configuration)
@@ -53,7 +54,7 @@ import Testing
 
     /// Central differences in Double of the Swift loss itself (off-policy cases; on-policy ratios depend
     /// on the stop-gradient and are covered by the reference gradients above).
-    @Test(arguments: [0, 1, 2, 3, 4, 5, 6])
+    @Test(arguments: [0, 1, 2, 3, 4, 5, 6, 9, 10])
     func analyticGradientMatchesCentralDifferences(index: Int) throws {
         let (batch, configuration) = Self.make(try Self.cases()[index])
         let analytic = PolicyLoss.compute(batch, configuration: configuration).logProbGradient

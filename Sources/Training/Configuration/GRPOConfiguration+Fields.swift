@@ -104,6 +104,7 @@ extension GRPOConfiguration {
             .double("epsilon", \.epsilon),
             .optionalDouble("epsilon_high", \.epsilonHigh),
             .optionalDouble("delta", \.delta),
+            .bool("use_bias_correction_kl", \.useBiasCorrectionKL),
             .choice("loss_type", \.lossType),
             .choice("importance_sampling_level", \.importanceSamplingLevel),
             // TRL maps the old booleans: true → group, false → none.

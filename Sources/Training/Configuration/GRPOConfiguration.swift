@@ -66,6 +66,8 @@ public struct GRPOConfiguration: Sendable, Equatable {
     public var epsilonHigh: Double?
     /// Two-sided cap on the unclipped ratio, nil disables (`delta`; must exceed 1 + epsilon_high).
     public var delta: Double?
+    /// Multiply the KL term by the importance ratio (`use_bias_correction_kl`; off = R1's formula).
+    public var useBiasCorrectionKL: Bool = false
     /// Loss aggregation (`loss_type`).
     public var lossType: GRPOLossType = .dapo
     /// Token or sequence ratio (`importance_sampling_level`; `gspo` implies sequence).
@@ -136,7 +138,8 @@ public struct GRPOConfiguration: Sendable, Equatable {
         PolicyLossConfiguration(epsilonLow: epsilon, epsilonHigh: effectiveEpsilonHigh, delta: delta, beta: beta,
                                 lossType: lossType, importanceSamplingLevel: importanceSamplingLevel,
                                 maxCompletionLength: maxCompletionLength,
-                                gradientAccumulationSteps: gradientAccumulationSteps)
+                                gradientAccumulationSteps: gradientAccumulationSteps,
+                                useBiasCorrectionKL: useBiasCorrectionKL)
     }
 
     /// Whether the reference model is replaced by the current policy after optimizer step `step`

@@ -4,7 +4,8 @@
 // Per token (TRL `GRPOTrainer._compute_loss` semantics): ρ = exp(log π_θ − log π_old) (exactly 1 with
 // no π_old), ρ̃ = min(ρ, δ) if `delta` is set, ℓ = −min(ρ̃·Â, clip(ρ, 1−ε_low, 1+ε_high)·Â) + β·k3.
 // GSPO (arXiv 2507.18071) replaces ρ by the sequence ratio s_i = exp(mean_t (log π_θ − log π_old)),
-// shared by every token of row i. The per-token losses are then aggregated by `loss_type` (anchors §2e):
+// shared by every token of row i. With `useBiasCorrectionKL` the k3 term is multiplied by ρ (or s_i).
+// The per-token losses are then aggregated by `loss_type` (anchors §2e):
 //   grpo, gspo: (1/B) Σ_i Σ_t m ℓ / max(1, Σ_t m)          (per-sequence mean, then batch mean)
 //   bnpo:       Σ m ℓ / max(1, Σ m)                         (token mean of this micro-batch)
 //   dr_grpo:    Σ m ℓ / (B · max_completion_length)         (constant normaliser)
@@ -50,6 +51,9 @@ public struct PolicyLossConfiguration: Sendable, Equatable {
     public var lossType: GRPOLossType
     /// Token- or sequence-level ratio; `.gspo` always uses `.sequence`.
     public var importanceSamplingLevel: ImportanceSamplingLevel
+    /// Multiply the k3 term by the importance ratio (TRL `use_bias_correction_kl`, DeepSeek-V3.2); the
+    /// DeepSeekMath/R1 formula is without it.
+    public var useBiasCorrectionKL: Bool
     /// The constant L of `dr_grpo`.
     public var maxCompletionLength: Int
     /// Micro-batches accumulated per optimizer step (divides grpo/gspo/bnpo/dr_grpo losses).
@@ -58,7 +62,8 @@ public struct PolicyLossConfiguration: Sendable, Equatable {
     /// Creates a configuration (defaults are TRL's: ε 0.2, no KL, `dapo`, token level).
     public init(epsilonLow: Double = 0.2, epsilonHigh: Double? = nil, delta: Double? = nil, beta: Double = 0,
                 lossType: GRPOLossType = .dapo, importanceSamplingLevel: ImportanceSamplingLevel = .token,
-                maxCompletionLength: Int = 512, gradientAccumulationSteps: Int = 1) {
+                maxCompletionLength: Int = 512, gradientAccumulationSteps: Int = 1, useBiasCorrectionKL: Bool = false) {
+        self.useBiasCorrectionKL = useBiasCorrectionKL
         self.epsilonLow = epsilonLow
         self.epsilonHigh = epsilonHigh ?? epsilonLow
         self.delta = delta
@@ -190,6 +195,7 @@ public enum PolicyLoss {
             }
             // For GSPO: ∂ℓ_i/∂s_i summed over the row's aggregation weights.
             var sequenceWeight = 0.0
+            var sequenceKLWeight = 0.0  // Σ_t w β k3 of the row, when the KL term is multiplied by s_i
             var sequenceSurrogate: (value: Double, slope: Double) = (0, 0)
             if sequenceLevel { sequenceSurrogate = surrogate(ratio: sequenceRatio, advantage: advantage, c) }
             for k in row where batch.mask[k] != 0 {
@@ -210,17 +216,24 @@ public enum PolicyLoss {
                 if !sequenceLevel { addRatioMetrics(&metrics, ratio: ratio, advantage: advantage, weight: batch.mask[k], c) }
                 if c.beta != 0, let ref = batch.referenceLogProbs {
                     let kl = KLPenalty.k3(logProb: batch.logProbs[k], referenceLogProb: ref[k])
-                    metrics.meanKL += batch.mask[k] * kl
-                    metrics.klLoss += weight * c.beta * kl
-                    gradient[k] += weight * c.beta
-                        * KLPenalty.k3Gradient(logProb: batch.logProbs[k], referenceLogProb: ref[k])
+                    let klSlope = KLPenalty.k3Gradient(logProb: batch.logProbs[k], referenceLogProb: ref[k])
+                    // Bias correction (DeepSeek-V3.2, TRL use_bias_correction_kl): k3 · ρ, ρ with its gradient.
+                    let factor = c.useBiasCorrectionKL ? ratio : 1
+                    metrics.meanKL += batch.mask[k] * kl * factor
+                    metrics.klLoss += weight * c.beta * kl * factor
+                    gradient[k] += weight * c.beta * klSlope * factor
+                    if c.useBiasCorrectionKL {
+                        if sequenceLevel { sequenceKLWeight += weight * c.beta * kl }
+                        else { gradient[k] += weight * c.beta * kl * ratio }
+                    }
                 }
             }
             if sequenceLevel {
                 addRatioMetrics(&metrics, ratio: sequenceRatio, advantage: advantage, weight: 1, c)
                 // ∂s_i/∂logp_{i,t} = s_i · m_t / max(1, n_i). On-policy (no π_old) s_i = exp(mean(logp − sg(logp)))
                 // is 1 with the same gradient, which the formula gives since sequenceRatio is then 1.
-                let scale = sequenceWeight * sequenceSurrogate.slope * sequenceRatio / max(1, rowTokens[i])
+                let scale = (sequenceWeight * sequenceSurrogate.slope + sequenceKLWeight) * sequenceRatio
+                    / max(1, rowTokens[i])
                 for k in row where batch.mask[k] != 0 { gradient[k] += scale * batch.mask[k] }
             }
         }
