@@ -131,6 +131,8 @@ public struct ModelFileDescription: Sendable, Equatable, Codable {
         case let .bool(v): return String(v)
         case let .float32(v): return String(v)
         case let .float64(v): return String(v)
+        case let .uint64(v): return String(v)
+        case let .int64(v): return String(v)
         default: return value.intValue.map(String.init) ?? "\(value)"
         }
     }
