@@ -175,23 +175,30 @@ enum LogitsKernels {
         return n
     }
 
-    /// The first index at which the running sum of `x` exceeds `target`, or the last index with a
-    /// positive value when rounding leaves `target` beyond the total.
+    /// The first index at which the running sum of the entries `>= floor` of `x` exceeds `target`, or the
+    /// last positive such entry when rounding leaves `target` beyond their total.
     /// - Parameters:
     ///   - x: non-negative weights, `[count]`.
     ///   - count: V.
-    ///   - target: a value in `[0, sum(x))`.
+    ///   - target: a value in `[0, Σ_{x[i] >= floor} x[i])`.
+    ///   - floor: entries below it count as 0 (`0` counts every entry).
     /// - Returns: the selected index.
-    static func searchCumulative(_ x: UnsafePointer<Float>, count: Int, target: Double) -> Int {
+    static func searchCumulative(_ x: UnsafePointer<Float>, count: Int, target: Double, atLeast floor: Float = 0) -> Int {
         let raw = UnsafeRawPointer(x)
+        let zero = Vector(repeating: 0)
+        let bound = Vector(repeating: floor)
         var cumulative = 0.0
         var i = 0
         let block = 4 * width
         while i + block <= count {
-            let a = raw.loadUnaligned(fromByteOffset: i * 4, as: Vector.self)
-            let b = raw.loadUnaligned(fromByteOffset: (i + width) * 4, as: Vector.self)
-            let c = raw.loadUnaligned(fromByteOffset: (i + 2 * width) * 4, as: Vector.self)
-            let d = raw.loadUnaligned(fromByteOffset: (i + 3 * width) * 4, as: Vector.self)
+            var a = raw.loadUnaligned(fromByteOffset: i * 4, as: Vector.self)
+            var b = raw.loadUnaligned(fromByteOffset: (i + width) * 4, as: Vector.self)
+            var c = raw.loadUnaligned(fromByteOffset: (i + 2 * width) * 4, as: Vector.self)
+            var d = raw.loadUnaligned(fromByteOffset: (i + 3 * width) * 4, as: Vector.self)
+            a = a.replacing(with: zero, where: a .< bound)
+            b = b.replacing(with: zero, where: b .< bound)
+            c = c.replacing(with: zero, where: c .< bound)
+            d = d.replacing(with: zero, where: d .< bound)
             let blockSum = Double(((a + b) + (c + d)).sum())
             if cumulative + blockSum > target { break }
             cumulative += blockSum
@@ -199,18 +206,153 @@ enum LogitsKernels {
         }
         var lastPositive = -1
         while i < count {
-            let value = Double(x[i])
-            if value > 0 {
+            let value = x[i]
+            if value > 0, value >= floor {
                 lastPositive = i
-                cumulative += value
+                cumulative += Double(value)
                 if cumulative > target { return i }
             }
             i += 1
         }
         if lastPositive >= 0 { return lastPositive }
-        // Rounding pushed the target past a block boundary: take the last positive entry of the row.
+        // Rounding pushed the target past a block boundary: take the last qualifying entry of the row.
         var j = count - 1
-        while j > 0, !(x[j] > 0) { j -= 1 }
+        while j > 0, !(x[j] > 0 && x[j] >= floor) { j -= 1 }
         return j
     }
+
+    /// Sum of the entries `>= floor`.
+    /// - Parameters:
+    ///   - x: weights, `[count]`.
+    ///   - count: V.
+    ///   - floor: inclusion bound.
+    /// - Returns: the sum, as Double.
+    static func sum(_ x: UnsafePointer<Float>, count: Int, atLeast floor: Float) -> Double {
+        let raw = UnsafeRawPointer(x)
+        let zero = Vector(repeating: 0)
+        let bound = Vector(repeating: floor)
+        var total = 0.0
+        var lanes = zero
+        var i = 0
+        var flush = 0
+        while i + width <= count {
+            let v = raw.loadUnaligned(fromByteOffset: i * 4, as: Vector.self)
+            lanes += v.replacing(with: zero, where: v .< bound)
+            i += width
+            flush += 1
+            if flush == 64 {
+                total += Double(lanes.sum())
+                lanes = zero
+                flush = 0
+            }
+        }
+        total += Double(lanes.sum())
+        while i < count {
+            if x[i] >= floor { total += Double(x[i]) }
+            i += 1
+        }
+        return total
+    }
+
+    // MARK: - Weight buckets for top-p
+
+    /// The bucket of a weight in `(0, 1]`: 16 buckets per octave read off the float's bits, bucket 0 holding
+    /// the largest weights (`(0.958, 1]`); a smaller weight never has a smaller bucket. At most 2032.
+    @inline(__always)
+    static func bucket(_ value: Float) -> Int {
+        Int(Int32(bitPattern: 0x3F80_0000) &- Int32(bitPattern: value.bitPattern)) >> 19
+    }
+
+    /// The largest weight in bucket `b` (inclusive): `bucket(w) < b` exactly when `w > bucketUpperEdge(b)`.
+    static func bucketUpperEdge(_ b: Int) -> Float {
+        let bits = 0x3F80_0000 - (b << 19)
+        return bits > 0 ? Float(bitPattern: UInt32(bits)) : 0
+    }
+
+    /// Adds each weight `>= floor` to `mass[bucket(weight)]` (after zeroing `mass`).
+    ///
+    /// Four interleaved partial histograms (one per lane residue mod 4) break the load-add-store chain that
+    /// consecutive weights in the same bucket would otherwise form; they are summed at the end.
+    /// - Parameters:
+    ///   - x: weights in `[0, 1]`, `[count]`.
+    ///   - count: V.
+    ///   - floor: inclusion bound, `> 0`.
+    ///   - mass: destination and scratch, `[4 * buckets]`; the result is in `mass[0..<buckets]`.
+    ///   - buckets: histogram length, `> 2032`.
+    /// - Returns: `bucket(floor)`, the last bucket that can hold mass; only `mass[0...returned]` is meaningful.
+    @discardableResult
+    static func bucketMass(
+        _ x: UnsafePointer<Float>, count: Int, atLeast floor: Float, into mass: UnsafeMutablePointer<Double>, buckets: Int
+    ) -> Int {
+        let last = bucket(floor)
+        let dropped = bucket(0)  // masked-out lanes are zeroed and land here, adding 0
+        for k in 0..<4 {
+            (mass + k * buckets).update(repeating: 0, count: last + 1)
+            mass[k * buckets + dropped] = 0
+        }
+        let m0 = mass, m1 = mass + buckets, m2 = mass + 2 * buckets, m3 = mass + 3 * buckets
+        let raw = UnsafeRawPointer(x)
+        let bound = Vector(repeating: floor)
+        let zero = Vector(repeating: 0)
+        var i = 0
+        while i + width <= count {
+            var v = raw.loadUnaligned(fromByteOffset: i * 4, as: Vector.self)
+            let keep = v .>= bound
+            if any(keep) {
+                v = v.replacing(with: zero, where: .!keep)  // dropped weights add 0 to the last bucket
+                var lane = 0
+                while lane < width {
+                    m0[bucket(v[lane])] += Double(v[lane])
+                    m1[bucket(v[lane + 1])] += Double(v[lane + 1])
+                    m2[bucket(v[lane + 2])] += Double(v[lane + 2])
+                    m3[bucket(v[lane + 3])] += Double(v[lane + 3])
+                    lane += 4
+                }
+            }
+            i += width
+        }
+        while i < count {
+            if x[i] >= floor { m0[bucket(x[i])] += Double(x[i]) }
+            i += 1
+        }
+        for b in 0...last { m0[b] += (m1[b] + m2[b]) + m3[b] }
+        return last
+    }
+
+    /// Collects, in increasing index order, the indices with `low <= x[i] <= high`.
+    /// - Parameters:
+    ///   - x: values, `[count]`.
+    ///   - count: V.
+    ///   - low: inclusive lower bound.
+    ///   - high: inclusive upper bound.
+    ///   - indices: destination, capacity `count`.
+    /// - Returns: the number of indices written.
+    static func gather(
+        _ x: UnsafePointer<Float>, count: Int, from low: Float, through high: Float, into indices: UnsafeMutablePointer<Int32>
+    ) -> Int {
+        let raw = UnsafeRawPointer(x)
+        let lowVector = Vector(repeating: low)
+        let highVector = Vector(repeating: high)
+        var n = 0
+        var i = 0
+        while i + width <= count {
+            let v = raw.loadUnaligned(fromByteOffset: i * 4, as: Vector.self)
+            if any((v .>= lowVector) .& (v .<= highVector)) {
+                for lane in 0..<width where v[lane] >= low && v[lane] <= high {
+                    indices[n] = Int32(i + lane)
+                    n += 1
+                }
+            }
+            i += width
+        }
+        while i < count {
+            if x[i] >= low, x[i] <= high {
+                indices[n] = Int32(i)
+                n += 1
+            }
+            i += 1
+        }
+        return n
+    }
+
 }

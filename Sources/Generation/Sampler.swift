@@ -5,7 +5,8 @@
 // 3. candidates = tokens above a threshold (the k-th largest logit for top-k, found with a size-k heap;
 //    min-p's `minP · e_max`; and for top-p without top-k the bound (1 - p)·Z/V, below which a token can
 //    never be in the nucleus because all such tokens together hold less than 1 - p of the mass);
-// 4. top-p: a heap over the candidates pops the most likely tokens until the mass before the next reaches p;
+// 4. top-p: a histogram of the candidates' weights locates the bucket where the cumulative mass reaches p,
+//    and a heap orders only that bucket's tokens;
 // 5. draw u ∈ [0, 1) times the kept mass and walk the kept tokens.
 // Not thread-safe (it owns mutable scratch): use one Sampler per thread. Not aware of tokens' text.
 
@@ -34,8 +35,11 @@ public final class Sampler {
     private let weights: UnsafeMutablePointer<Float>
     /// Candidate token ids; top-p reorders them as a heap, `[V]`.
     private let candidates: UnsafeMutablePointer<Int32>
-    /// Size-k min-heap of token ids for top-k, `[V]`.
+    /// Size-k min-heap of token ids for top-k; reused by top-p for its boundary bucket, `[V]`.
     private let topKHeap: UnsafeMutablePointer<Int32>
+    /// Top-p histogram: probability mass per weight bucket, `[bucketCount]` (plus 3 partial copies).
+    private let histogramMass: UnsafeMutablePointer<Double>
+    private static let bucketCount = 2048
 
     /// Creates a sampler with scratch for rows of `vocabularySize` logits.
     /// - Parameters:
@@ -53,12 +57,14 @@ public final class Sampler {
         weights = .allocate(capacity: vocabularySize)
         candidates = .allocate(capacity: vocabularySize)
         topKHeap = .allocate(capacity: vocabularySize)
+        histogramMass = .allocate(capacity: 4 * Self.bucketCount)
     }
 
     deinit {
         weights.deallocate()
         candidates.deallocate()
         topKHeap.deallocate()
+        histogramMass.deallocate()
     }
 
     /// Samples one token from a row of logits.
@@ -77,22 +83,25 @@ public final class Sampler {
                 rawLogProbability: parameters.includeRawLogProbabilities ? lp : nil)
         }
         let kept = prepare(logits: logits, maximum: maximum)
-        let target = rng.nextUnitDouble() * kept.mass
-        let token: Int
-        if kept.isWholeVocabulary {
-            token = LogitsKernels.searchCumulative(weights, count: v, target: target)
-        } else {
+        var target = rng.nextUnitDouble() * kept.mass
+        var token = -1
+        if target < kept.floorMass {
+            token = LogitsKernels.searchCumulative(weights, count: v, target: target, atLeast: kept.floor)
+        } else if kept.listed > 0 {
+            target -= kept.floorMass
             var cumulative = 0.0
-            var chosen = Int(candidates[kept.start + kept.count - 1])
-            for j in kept.start..<(kept.start + kept.count) {
+            token = Int(candidates[kept.listed - 1])
+            for j in 0..<kept.listed {
                 let index = Int(candidates[j])
                 cumulative += Double(weights[index])
                 if cumulative > target {
-                    chosen = index
+                    token = index
                     break
                 }
             }
-            token = chosen
+        }
+        if token < 0 {  // rounding left the target just past the floor set and nothing is listed
+            token = LogitsKernels.searchCumulative(weights, count: v, target: kept.floorMass, atLeast: kept.floor)
         }
         let scaled = Double(logits[token] - maximum) * Double(kept.inverseTemperature)
         var raw: Float?
@@ -119,37 +128,40 @@ public final class Sampler {
         return logits.withUnsafeBufferPointer { sample(logits: $0.baseAddress!, using: &rng) }
     }
 
-    /// The tokens kept after truncation, with their unnormalised weights in `weights`.
+    /// The tokens kept after truncation, with their unnormalised weights in `weights`: every token whose
+    /// weight is at least `floor`, plus the `listed` tokens in `candidates[0..<listed]` (all below `floor`).
     struct KeptSet {
-        /// True when nothing was truncated: every token of `weights` is a candidate.
-        var isWholeVocabulary: Bool
-        /// Kept token ids are `candidates[start ..< start + count]`.
-        var start: Int
-        var count: Int
-        /// Sum of the kept weights.
-        var mass: Double
+        /// Weight bound of the implicitly kept tokens (`0`: the whole vocabulary; `+inf`: none).
+        var floor: Float
+        /// Sum of the weights `>= floor`.
+        var floorMass: Double
+        /// Number of explicitly kept tokens in `candidates`.
+        var listed: Int
+        /// Sum of the listed tokens' weights.
+        var listedMass: Double
         /// log Σ_i exp((x_i - max) / T) over the full vocabulary.
         var logTotal: Double
         var inverseTemperature: Float
+        /// Sum of all kept weights.
+        var mass: Double { floorMass + listedMass }
     }
 
-    /// Steps 2–4 of the header: fills `weights` and `candidates` and returns the kept set.
+    /// Steps 2–4 of the header: fills `weights` (and `candidates`) and returns the kept set.
     func prepare(logits: UnsafePointer<Float>, maximum: Float) -> KeptSet {
         let v = vocabularySize
         let inverseTemperature = 1 / parameters.temperature
         let total = LogitsKernels.shiftedExp(logits, count: v, shift: maximum, scale: inverseTemperature, into: weights)
         var result = KeptSet(
-            isWholeVocabulary: true, start: 0, count: v, mass: total, logTotal: Foundation.log(total),
+            floor: 0, floorMass: total, listed: 0, listedMass: 0, logTotal: Foundation.log(total),
             inverseTemperature: inverseTemperature)
         let topK = parameters.topK > 0 && parameters.topK < v ? parameters.topK : 0
         let topP = Double(parameters.topP)
-        let minP = parameters.minP  // e of the arg-max is exactly 1, so min-p keeps e >= minP
-        var count: Int
-        var referenceMass = total
+        let minP = parameters.minP  // the arg-max's weight is exactly 1, so min-p keeps weights >= minP
         if topK > 0 {
+            // Explicit list: the top-k set (ties included), then min-p, then top-p over the list.
             let kth = kthLargest(logits, k: topK)
-            count = LogitsKernels.gather(logits, count: v, atLeast: kth, into: candidates)
-            referenceMass = 0
+            var count = LogitsKernels.gather(logits, count: v, atLeast: kth, into: candidates)
+            var referenceMass = 0.0
             var filtered = 0
             for j in 0..<count {
                 let index = Int(candidates[j])
@@ -161,24 +173,51 @@ public final class Sampler {
                 }
             }
             count = filtered
-        } else {
-            let nucleusBound = topP < 1 ? Float((1 - topP) * total / Double(v)) : 0
-            let threshold = Swift.max(nucleusBound, minP)
-            if threshold <= 0 { return result }
-            count = LogitsKernels.gather(weights, count: v, atLeast: threshold, into: candidates)
+            if topP < 1 { count = nucleus(count: count, reachingMass: topP * referenceMass) }
+            result.floor = .infinity
+            result.floorMass = 0
+            result.listed = count
+            for j in 0..<count { result.listedMass += Double(weights[Int(candidates[j])]) }
+            return result
         }
-        result.isWholeVocabulary = false
-        if topP < 1 {
-            let kept = nucleus(count: count, reachingMass: topP * referenceMass)
-            result.start = count - kept
-            result.count = kept
-        } else {
-            result.start = 0
-            result.count = count
+        let nucleusBound = topP < 1 ? Float((1 - topP) * total / Double(v)) : 0
+        let threshold = Swift.max(nucleusBound, minP)
+        if threshold <= 0 { return result }  // nothing truncated
+        if topP >= 1 {  // min-p alone: a pure threshold
+            result.floor = threshold
+            result.floorMass = LogitsKernels.sum(weights, count: v, atLeast: threshold)
+            return result
         }
-        var mass = 0.0
-        for j in result.start..<(result.start + result.count) { mass += Double(weights[Int(candidates[j])]) }
-        result.mass = mass
+        // Top-p: buckets wholly inside the nucleus are kept by threshold; only the boundary bucket is ordered.
+        let target = topP * total
+        let lastBucket = LogitsKernels.bucketMass(weights, count: v, atLeast: threshold, into: histogramMass, buckets: Self.bucketCount)
+        var before = 0.0
+        var boundary = -1
+        var lastNonEmpty = 0
+        for b in 0...lastBucket where histogramMass[b] > 0 {
+            if before + histogramMass[b] >= target {
+                boundary = b
+                break
+            }
+            before += histogramMass[b]
+            lastNonEmpty = b
+        }
+        if boundary < 0 {  // rounding: the whole candidate mass fell short of the target; keep it all
+            boundary = lastNonEmpty
+            before -= histogramMass[lastNonEmpty]
+        }
+        let upper = LogitsKernels.bucketUpperEdge(boundary)
+        let lower = Swift.max(threshold, LogitsKernels.bucketUpperEdge(boundary + 1).nextUp)
+        let boundaryCount = LogitsKernels.gather(weights, count: v, from: lower, through: upper, into: topKHeap)
+        let popped = heapSelect(topKHeap, count: boundaryCount, reachingMass: target - before)
+        result.floor = upper.nextUp
+        result.floorMass = before
+        result.listed = popped
+        for j in 0..<popped {
+            let token = topKHeap[boundaryCount - 1 - j]
+            candidates[j] = token
+            result.listedMass += Double(weights[Int(token)])
+        }
         return result
     }
 
@@ -193,13 +232,12 @@ public final class Sampler {
             if parameters.temperature == 0 { return [Int32(argmax): 1] }
             let kept = prepare(logits: x, maximum: maximum)
             var result: [Int32: Double] = [:]
-            if kept.isWholeVocabulary {
-                for i in 0..<vocabularySize where weights[i] > 0 { result[Int32(i)] = Double(weights[i]) / kept.mass }
-            } else {
-                for j in kept.start..<(kept.start + kept.count) {
-                    let i = candidates[j]
-                    result[i] = Double(weights[Int(i)]) / kept.mass
-                }
+            for i in 0..<vocabularySize where weights[i] > 0 && weights[i] >= kept.floor {
+                result[Int32(i)] = Double(weights[i]) / kept.mass
+            }
+            for j in 0..<kept.listed {
+                let i = candidates[j]
+                result[i] = Double(weights[Int(i)]) / kept.mass
             }
             return result
         }
@@ -265,11 +303,59 @@ public final class Sampler {
         return x[Int(heap[0])]
     }
 
-    /// Orders `candidates[0..<count]` as a max-heap on (weight descending, id ascending) and pops the most
-    /// likely tokens to the back until the popped mass reaches `target` (or the heap is empty).
-    /// - Returns: the number of popped (kept) tokens, stored in `candidates[count - kept ..< count]`.
+    /// Top-p over `candidates[0..<count]`: keeps the most likely tokens, in order (weight descending, id
+    /// ascending), while the mass before each is below `target`. Large candidate sets are first split by a
+    /// 2048-bucket histogram of the weights (16 buckets per octave, read off the float's bits): buckets
+    /// wholly before the boundary bucket are kept, buckets after it dropped, and only the boundary bucket
+    /// is ordered exactly, with a heap. Small sets go straight to the heap.
+    /// - Returns: the number of kept tokens, now in `candidates[0 ..< kept]`.
     private func nucleus(count: Int, reachingMass target: Double) -> Int {
-        let heap = candidates
+        if count <= 64 {
+            let kept = heapSelect(candidates, count: count, reachingMass: target)
+            // Move the popped tokens (at the back, least likely first) to the front.
+            for j in 0..<kept { topKHeap[j] = candidates[count - 1 - j] }
+            candidates.update(from: topKHeap, count: kept)
+            return kept
+        }
+        let w = weights
+        histogramMass.update(repeating: 0, count: Self.bucketCount)
+        @inline(__always) func bucket(_ value: Float) -> Int { LogitsKernels.bucket(value) }
+        for j in 0..<count {
+            let value = w[Int(candidates[j])]
+            histogramMass[bucket(value)] += Double(value)
+        }
+        var before = 0.0
+        var boundary = Self.bucketCount - 1
+        for b in 0..<Self.bucketCount {
+            if before + histogramMass[b] >= target {
+                boundary = b
+                break
+            }
+            before += histogramMass[b]
+        }
+        var kept = 0
+        var boundaryCount = 0
+        for j in 0..<count {
+            let token = candidates[j]
+            let b = bucket(w[Int(token)])
+            if b < boundary {
+                candidates[kept] = token
+                kept += 1
+            } else if b == boundary {
+                topKHeap[boundaryCount] = token
+                boundaryCount += 1
+            }
+        }
+        let popped = heapSelect(topKHeap, count: boundaryCount, reachingMass: target - before)
+        for j in 0..<popped { candidates[kept + j] = topKHeap[boundaryCount - 1 - j] }
+        return kept + popped
+    }
+
+    /// Orders `items[0..<count]` as a max-heap on (weight descending, id ascending) and pops the most likely
+    /// tokens to the back until the popped mass reaches `target` (at least one if `count > 0` and `target > 0`).
+    /// - Returns: the number popped; they sit in `items[count - popped ..< count]`, most likely last.
+    private func heapSelect(_ items: UnsafeMutablePointer<Int32>, count: Int, reachingMass target: Double) -> Int {
+        let heap = items
         let w = weights
         @inline(__always) func above(_ a: Int32, _ b: Int32) -> Bool {
             let wa = w[Int(a)], wb = w[Int(b)]
