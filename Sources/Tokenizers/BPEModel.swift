@@ -8,8 +8,8 @@ import Foundation
 final class BPEModel: @unchecked Sendable {
     /// Id of the token spelling each byte, or -1 when the vocabulary lacks it.
     let byteToId: [Int32]
-    /// Merge rules keyed by `left << 32 | right`; the value is `rank << 32 | mergedId`.
-    let merges: [UInt64: UInt64]
+    /// Merge rules by id pair.
+    let merges: PairTable
     /// Whole-piece look-up used when `ignoreMerges` is set (Llama-3): a piece in the vocabulary is one token.
     private let vocabularyByBytes: ByteKeyTable
     let ignoreMerges: Bool
@@ -25,7 +25,7 @@ final class BPEModel: @unchecked Sendable {
     ///   - pieces: byte spelling and id of every byte-level piece (used only with `ignoreMerges`).
     ///   - ignoreMerges: look whole pieces up in the vocabulary before merging.
     ///   - unknownId: emitted for a byte without a token (dropped when `nil`, as Hugging Face does).
-    init(byteToId: [Int32], merges: [UInt64: UInt64], pieces: [([UInt8], Int32)], ignoreMerges: Bool, unknownId: Int32?) {
+    init(byteToId: [Int32], merges: PairTable, pieces: [([UInt8], Int32)], ignoreMerges: Bool, unknownId: Int32?) {
         self.byteToId = byteToId
         self.merges = merges
         var table = ByteKeyTable(capacity: ignoreMerges ? max(pieces.count, 1) : 1)
@@ -65,7 +65,8 @@ final class BPEModel: @unchecked Sendable {
         lock.unlock()
     }
 
-    /// The merge loop for one piece (uncached).
+    /// The merge loop for one piece (uncached): keeps the rank of every adjacent pair and, after each merge,
+    /// looks up only the two pairs that changed.
     func merge(_ piece: UnsafeBufferPointer<UInt8>, into ids: inout [Int32]) {
         var symbols: [Int32] = []
         symbols.reserveCapacity(piece.count)
@@ -73,26 +74,29 @@ final class BPEModel: @unchecked Sendable {
             let id = byteToId[Int(byte)]
             if id >= 0 { symbols.append(id) } else if let unknownId { symbols.append(unknownId) }
         }
-        while symbols.count > 1 {
-            var bestRank = UInt64.max
-            var bestPosition = -1
-            var bestId: Int32 = 0
-            var previous = UInt64(UInt32(bitPattern: symbols[0]))
-            for position in 1..<symbols.count {
-                let current = UInt64(UInt32(bitPattern: symbols[position]))
-                if let rule = merges[previous << 32 | current] {
-                    let rank = rule >> 32
-                    if rank < bestRank {
-                        bestRank = rank
-                        bestPosition = position - 1
-                        bestId = Int32(bitPattern: UInt32(truncatingIfNeeded: rule))
-                    }
-                }
-                previous = current
+        if symbols.count < 2 {
+            ids.append(contentsOf: symbols)
+            return
+        }
+        var ranks = [UInt32](repeating: .max, count: symbols.count - 1)
+        var targets = [Int32](repeating: 0, count: symbols.count - 1)
+        for i in 0..<symbols.count - 1 {
+            (ranks[i], targets[i]) = merges.lookup(symbols[i], symbols[i + 1])
+        }
+        while !ranks.isEmpty {
+            var best = 0
+            var bestRank = ranks[0]
+            for i in 1..<ranks.count where ranks[i] < bestRank {
+                bestRank = ranks[i]
+                best = i
             }
-            if bestPosition < 0 { break }
-            symbols[bestPosition] = bestId
-            symbols.remove(at: bestPosition + 1)
+            if bestRank == .max { break }
+            symbols[best] = targets[best]
+            symbols.remove(at: best + 1)
+            ranks.remove(at: best)
+            targets.remove(at: best)
+            if best > 0 { (ranks[best - 1], targets[best - 1]) = merges.lookup(symbols[best - 1], symbols[best]) }
+            if best < ranks.count { (ranks[best], targets[best]) = merges.lookup(symbols[best], symbols[best + 1]) }
         }
         ids.append(contentsOf: symbols)
     }

@@ -103,8 +103,7 @@ public struct BPETokenizer: Tokenizer {
                 if raw.count == 1 && byteToId[Int(raw[0])] < 0 { byteToId[Int(raw[0])] = id }
             }
         }
-        var rules: [UInt64: UInt64] = [:]
-        rules.reserveCapacity(merges.count)
+        var rules = PairTable(capacity: merges.count)
         for (rank, merge) in merges.enumerated() {
             guard let left = byPiece[merge.0], let right = byPiece[merge.1] else {
                 throw TokenizerError.invalidMerge(index: rank, merge: "\(merge.0) \(merge.1)", source: source,
@@ -114,8 +113,7 @@ public struct BPETokenizer: Tokenizer {
                 throw TokenizerError.invalidMerge(index: rank, merge: "\(merge.0) \(merge.1)", source: source,
                                                   reason: "'\(merge.0 + merge.1)' is not in the vocabulary")
             }
-            let key = UInt64(UInt32(bitPattern: left)) << 32 | UInt64(UInt32(bitPattern: right))
-            if rules[key] == nil { rules[key] = UInt64(rank) << 32 | UInt64(UInt32(bitPattern: merged)) }
+            rules.insert(left: left, right: right, rank: UInt32(rank), merged: merged)
         }
         for (name, id) in [("bos", specialTokens.bos), ("eos", specialTokens.eos), ("pad", specialTokens.pad),
                            ("unknown", specialTokens.unknown)] {
