@@ -20,7 +20,7 @@ let package = Package(
         .executable(name: "r1", targets: ["r1"]),
         .library(name: "SwiftR1", targets: [
             "TensorEngine", "ModelFormats", "Tokenizers", "Models", "Generation",
-            "Sandbox", "MathVerification", "Rewards", "Training",
+            "Sandbox", "MathVerification", "Rewards", "Training", "Trainers",
         ]),
     ],
     dependencies: [
@@ -44,10 +44,14 @@ let package = Package(
             "TensorEngine", "Models", "Generation", "Tokenizers", "Rewards", "ModelFormats",
             .product(name: "Yams", package: "Yams"),
         ], swiftSettings: optimized),
+        // The loops that drive model + sampler + rewards: GRPO, SFT, the built-in R1-Zero experiment.
+        .target(name: "Trainers", dependencies: [
+            "TensorEngine", "Models", "Generation", "Tokenizers", "Rewards", "Training", "ModelFormats",
+        ], swiftSettings: optimized),
         // Command-line tool
         .executableTarget(name: "r1", dependencies: [
             "TensorEngine", "ModelFormats", "Tokenizers", "Models", "Generation",
-            "Sandbox", "MathVerification", "Rewards", "Training",
+            "Sandbox", "MathVerification", "Rewards", "Training", "Trainers",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: fastMath),
         // Tests: one target per library target; RealModelTests needs the SmolLM2 GGUF and runs in release.
@@ -60,6 +64,7 @@ let package = Package(
         .testTarget(name: "MathVerificationTests", dependencies: ["MathVerification"]),
         .testTarget(name: "RewardsTests", dependencies: ["Rewards", "MathVerification", "Sandbox"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Models", "TensorEngine", "Generation", "Rewards", "Tokenizers"]),
+        .testTarget(name: "TrainersTests", dependencies: ["Trainers", "Training", "Models", "Generation", "Rewards", "Tokenizers", "TensorEngine"]),
         .testTarget(name: "RealModelTests", dependencies: ["Models", "ModelFormats", "Tokenizers", "Generation", "TensorEngine"]),
     ]
 )

@@ -5,6 +5,7 @@ import ArgumentParser
 struct R1: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "r1",
-        abstract: "SwiftR1: reasoning models through GRPO with verifiable rewards."
+        abstract: "SwiftR1: reasoning models through GRPO with verifiable rewards.",
+        subcommands: [ZeroCommand.self]
     )
 }

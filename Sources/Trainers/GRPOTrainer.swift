@@ -1,0 +1,348 @@
+// GRPOTrainer: the R1-Zero loop — sample G completions per prompt, score them with rule-based rewards,
+// compute group-relative advantages, and update the policy with the clipped surrogate (+ optional k3 KL).
+//
+// Variant implemented: TRL GRPOTrainer semantics (anchors §2): `loss_type` grpo/bnpo/dr_grpo/dapo/gspo,
+// `scale_rewards` group/batch/none, `epsilon`/`epsilon_high`, `beta` with the k3 estimator against a
+// frozen reference (no reference is kept when β = 0), `num_iterations` μ with π_old taken from the
+// sampler's own tempered log-probabilities (no recomputation), minibatches of
+// `per_device_train_batch_size` sequences accumulated `gradient_accumulation_steps` times per optimizer
+// step, `mask_truncated_completions`, DAPO dynamic sampling (drop all-equal groups, refill), and R1's
+// periodic reference reset. Not a CLI: printing, logging and checkpoint policy live with the caller.
+import Foundation
+import Generation
+import Models
+import Rewards
+import TensorEngine
+import Tokenizers
+import Training
+
+/// Errors of the GRPO loop.
+public enum GRPOTrainerError: Error, CustomStringConvertible, Equatable {
+    /// The loss or gradient became NaN/∞; the step was not applied and the weights are unchanged.
+    case nonFiniteLoss(step: Int, loss: Double)
+    /// The prompt source returned nothing.
+    case noPrompts(step: Int)
+
+    public var description: String {
+        switch self {
+        case let .nonFiniteLoss(step, loss):
+            return "GRPO step \(step): the loss is \(loss); the update was skipped and the weights are unchanged. "
+                + "Lower learning_rate or max_grad_norm, or check the rewards for NaN."
+        case let .noPrompts(step):
+            return "GRPO step \(step): the prompt source returned no prompts; check the dataset or task."
+        }
+    }
+}
+
+/// Trains a policy with GRPO.
+///
+/// ```swift
+/// let trainer = try GRPOTrainer(policy: model, tokenizer: tokenizer, rewards: combined, configuration: config)
+/// let report = try trainer.step { count in task.nextPrompts(count) }
+/// ```
+public final class GRPOTrainer {
+    /// The model being trained.
+    public let policy: LlamaModel
+    /// The frozen reference (nil when β = 0).
+    public private(set) var reference: LlamaModel?
+    /// Text ↔ ids.
+    public let tokenizer: any Tokenizer
+    /// Weighted rewards.
+    public let rewards: CombinedReward
+    /// Resolved configuration.
+    public let configuration: GRPOConfiguration
+    /// Optimizer state (moments, step): checkpoint it.
+    public var optimizer: AdamW
+    /// Optimizer steps taken.
+    public private(set) var stepCount: Int = 0
+    /// Running FLOP/token account.
+    public private(set) var costAccount = CostAccount()
+
+    private let generator: BatchGenerator<LlamaModel>
+    private let computeModel: ComputeModel
+
+    /// Creates a trainer.
+    /// - Parameters:
+    ///   - policy: the model to train (its weights change in place).
+    ///   - tokenizer: for decoding completions and stop tokens.
+    ///   - rewards: the weighted reward functions; the first is treated as accuracy in reports.
+    ///   - configuration: validated GRPO settings.
+    /// - Throws: configuration errors, or model errors when the reference copy cannot be made.
+    public init(policy: LlamaModel, tokenizer: any Tokenizer, rewards: CombinedReward,
+                configuration: GRPOConfiguration) throws {
+        try configuration.validate()
+        self.policy = policy
+        self.tokenizer = tokenizer
+        self.rewards = rewards
+        self.configuration = configuration
+        self.optimizer = AdamW(parameterCount: policy.parameters.count, configuration: configuration.adamW,
+                               noDecayRanges: Self.noDecayRanges(policy.parameters.layout))
+        self.generator = BatchGenerator(model: policy,
+                                        maximumConcurrentSequences: configuration.generationBatchSize)
+        let c = policy.configuration
+        self.computeModel = ComputeModel(parameters: Double(policy.parameters.count), layers: c.layerCount,
+                                         attentionWidth: c.queryDim)
+        if configuration.beta != 0 { reference = try Self.copy(of: policy) }
+    }
+
+    /// Norm weights and biases get no weight decay (PyTorch/TRL convention for 1-D parameters).
+    static func noDecayRanges(_ layout: ParameterLayout) -> [Range<Int>] {
+        layout.entries.filter { $0.shape.count == 1 }.map { $0.offset..<($0.offset + $0.count) }
+    }
+
+    static func copy(of model: LlamaModel) throws -> LlamaModel {
+        let copy = try LlamaModel(configuration: model.configuration)
+        copy.parameters.copy(from: model.parameters)
+        return copy
+    }
+
+    /// The sampling parameters of a step (seeded from the run seed and the step, so resumes reproduce).
+    func samplingParameters(step: Int) -> SamplingParameters {
+        let c = configuration
+        return SamplingParameters(
+            temperature: Float(c.temperature), topK: c.topK, topP: Float(c.topP), minP: Float(c.minP),
+            maxNewTokens: c.maxCompletionLength,
+            seed: UInt64(truncatingIfNeeded: c.seed) &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(step),
+            stopTokenIDs: tokenizer.eosTokenIds)
+    }
+
+    /// Runs one GRPO step: sample, score, compute advantages, update.
+    /// - Parameter nextPrompts: returns `count` prompts (called again for refills under dynamic sampling).
+    /// - Returns: the step's statistics.
+    /// - Throws: `GRPOTrainerError` (the weights are unchanged on a non-finite loss), generation errors.
+    public func step(nextPrompts: (Int) throws -> [RLPrompt]) throws -> GRPOStepReport {
+        let c = configuration
+        let g = c.numGenerations
+        let stepNumber = stepCount + 1
+        var samplingSeconds = 0.0, scoringSeconds = 0.0
+        var prompts: [RLPrompt] = [], completions: [Generation.Completion] = [], scores: [[Double?]] = [], totals: [Double] = []
+        var dropped = 0, zeroStdFraction = 0.0, round = 0
+        // Sample and score; with dynamic sampling keep only groups whose rewards differ, refilling.
+        while prompts.count < c.promptsPerStep {
+            let wanted = c.promptsPerStep - prompts.count
+            let batchPrompts = try nextPrompts(wanted)
+            guard !batchPrompts.isEmpty else { throw GRPOTrainerError.noPrompts(step: stepNumber) }
+            var parameters = samplingParameters(step: stepNumber)
+            parameters.seed &+= UInt64(round) &* 0x1000_0000
+            let start = Date()
+            let batch = try generator.complete(
+                CompletionRequest(prompts: batchPrompts.map(\.tokens), samplesPerPrompt: g, parameters: parameters),
+                decoder: { [tokenizer] in tokenizer.decode($0, skipSpecialTokens: true) })
+            samplingSeconds += Date().timeIntervalSince(start)
+            let scoreStart = Date()
+            let samples = batch.completions.map { completion in
+                RewardSample(example: batchPrompts[completion.promptIndex].example,
+                             completion: Rewards.Completion(tokenizer.decode(completion.tokens, skipSpecialTokens: true),
+                                                            tokenCount: completion.tokens.count))
+            }
+            let batchScores = rewards.score(samples)
+            scoringSeconds += Date().timeIntervalSince(scoreStart)
+            let batchTotals = batchScores.totals.map { $0 ?? 0 }
+            let perSample = (0..<samples.count).map { i in batchScores.outcomes.map { $0[i].value } }
+            let keepGroups: [Int]
+            if c.dynamicSampling && round < c.maxDynamicSamplingRounds {
+                keepGroups = DynamicSampling.informativeGroups(rewards: batchTotals, groupSize: g)
+                if round == 0 {
+                    zeroStdFraction = Double(batchPrompts.count - keepGroups.count) / Double(batchPrompts.count)
+                }
+            } else {
+                keepGroups = Array(0..<batchPrompts.count)
+            }
+            dropped += batchPrompts.count - keepGroups.count
+            for group in keepGroups {
+                prompts.append(batchPrompts[group])
+                for i in (group * g)..<((group + 1) * g) {
+                    var completion = batch.completions[i]
+                    completion.promptIndex = prompts.count - 1
+                    completions.append(completion)
+                    scores.append(perSample[i])
+                    totals.append(batchTotals[i])
+                }
+            }
+            round += 1
+        }
+        let advantages = GroupAdvantages.compute(rewards: totals, groupSize: g, scaling: c.scaleRewards)
+        if !c.dynamicSampling { zeroStdFraction = advantages.zeroStandardDeviationFraction }
+
+        let trainStart = Date()
+        let update = try optimize(prompts: prompts, completions: completions, advantages: advantages.advantages,
+                                  step: stepNumber)
+        let trainingSeconds = Date().timeIntervalSince(trainStart)
+        stepCount = stepNumber
+        if c.referenceResetSteps > 0, stepNumber % c.referenceResetSteps == 0, let reference {
+            reference.parameters.copy(from: policy.parameters)
+        }
+        return report(step: stepNumber, prompts: prompts, completions: completions, scores: scores, totals: totals,
+                      advantages: advantages.advantages, zeroStdFraction: zeroStdFraction, dropped: dropped,
+                      update: update, times: (samplingSeconds, scoringSeconds, trainingSeconds))
+    }
+
+    /// Token-weighted sums of `PolicyLossMetrics` over the micro-batches of a step.
+    struct LossMetricsSum {
+        var activeTokens = 0.0, meanKL = 0.0, meanRatio = 0.0
+        var clipRatioLow = 0.0, clipRatioHigh = 0.0, clipRatioRegion = 0.0
+        var policyLoss = 0.0, klLoss = 0.0
+    }
+
+    /// What the update phase measured.
+    struct UpdateResult {
+        var metrics = LossMetricsSum()
+        var loss = 0.0
+        var gradNorm = 0.0
+        var learningRate = 0.0
+        var trainedTokens = 0
+        var entropy = 0.0
+    }
+
+    /// The policy update: μ passes over the batch in optimizer batches of micro-batches.
+    func optimize(prompts: [RLPrompt], completions: [Generation.Completion], advantages: [Double], step: Int) throws -> UpdateResult {
+        let c = configuration
+        let n = completions.count
+        let microSize = max(1, min(c.perDeviceTrainBatchSize, n))
+        let perOptimizerStep = microSize * c.gradientAccumulationSteps
+        let onPolicy = c.numIterations == 1
+        var result = UpdateResult()
+        var metricWeight = 0.0
+        // Token-level entropy estimate from the sampler: −mean log p of the sampled tokens.
+        let sampledLogProbs = completions.flatMap(\.logProbabilities)
+        result.entropy = sampledLogProbs.isEmpty ? 0 : -Double(sampledLogProbs.reduce(0, +)) / Double(sampledLogProbs.count)
+        for _ in 0..<c.numIterations {
+            var start = 0
+            while start < n {
+                let end = min(n, start + perOptimizerStep)
+                // The dapo normaliser: active tokens of the whole optimizer batch.
+                let active = (start..<end).reduce(0.0) { sum, i in sum + lossTokenCount(completions[i]) }
+                policy.zeroGradients()
+                var microStart = start
+                while microStart < end {
+                    let microEnd = min(end, microStart + microSize)
+                    let rows = Array(microStart..<microEnd)
+                    let (batch, completionMask) = tokenBatch(prompts: prompts, completions: completions, rows: rows)
+                    let logProbs = policy.tokenLogProbs(batch, temperature: Float(c.temperature), keepActivations: true)
+                    var reference: [Double]? = nil
+                    if c.beta != 0, let model = self.reference {
+                        reference = model.tokenLogProbs(batch, temperature: Float(c.temperature), keepActivations: false)
+                            .map(Double.init)
+                    }
+                    let old: [Double]? = onPolicy ? nil : oldLogProbs(completions: completions, rows: rows, batch: batch)
+                    let lossBatch = PolicyLossBatch(
+                        batchSize: rows.count, length: batch.length, logProbs: logProbs.map(Double.init),
+                        oldLogProbs: old, referenceLogProbs: reference, advantages: rows.map { advantages[$0] },
+                        mask: completionMask, globalActiveTokens: max(1, active))
+                    let loss = PolicyLoss.compute(lossBatch, configuration: c.policyLoss)
+                    guard loss.loss.isFinite else { throw GRPOTrainerError.nonFiniteLoss(step: step, loss: loss.loss) }
+                    policy.backward(logProbGradient: loss.logProbGradient.map(Float.init))
+                    accumulate(&result.metrics, loss.metrics, weight: loss.metrics.activeTokens, total: &metricWeight)
+                    result.loss += loss.loss
+                    result.trainedTokens += rows.reduce(0) { $0 + prompts[completions[$1].promptIndex].tokens.count + completions[$1].tokens.count }
+                    microStart = microEnd
+                }
+                let norm = GradientClipping.clip([policy.gradients.flat], maxNorm: c.maxGradNorm)
+                guard norm.isFinite else { throw GRPOTrainerError.nonFiniteLoss(step: step, loss: norm) }
+                let lr = c.learningRateSchedule.learningRate(step: optimizer.state.step)
+                optimizer.update(parameters: policy.parameters.flat, gradients: UnsafeBufferPointer(policy.gradients.flat),
+                                 learningRate: Float(lr))
+                result.gradNorm = norm
+                result.learningRate = lr
+                start = end
+            }
+        }
+        if metricWeight > 0 { finish(&result.metrics, total: metricWeight) }
+        return result
+    }
+
+    /// Tokens of a completion that enter the loss (0 for a truncated completion when those are masked).
+    func lossTokenCount(_ completion: Generation.Completion) -> Double {
+        if configuration.maskTruncatedCompletions && completion.finishReason == .length { return 0 }
+        return Double(completion.tokens.count)
+    }
+
+    /// Prompt + completion rows, right-padded, targeting the completion tokens; and the loss mask [B·T].
+    func tokenBatch(prompts: [RLPrompt], completions: [Generation.Completion], rows: [Int]) -> (TokenBatch, [Double]) {
+        let sequences = rows.map { prompts[completions[$0].promptIndex].tokens + completions[$0].tokens }
+        let starts = rows.map { prompts[completions[$0].promptIndex].tokens.count }
+        let batch = TokenBatch(rightPadding: sequences, targetStarts: starts, padToken: tokenizer.padTokenId ?? 0)
+        var mask = batch.targetMask.map(Double.init)
+        for (b, row) in rows.enumerated() where lossTokenCount(completions[row]) == 0 {
+            for t in 0..<batch.length { mask[b * batch.length + t] = 0 }
+        }
+        return (batch, mask)
+    }
+
+    /// π_old per position: the sampler's tempered log-probabilities, laid out like the batch.
+    func oldLogProbs(completions: [Generation.Completion], rows: [Int], batch: TokenBatch) -> [Double] {
+        var old = [Double](repeating: 0, count: batch.tokens.count)
+        for (b, row) in rows.enumerated() {
+            let completion = completions[row]
+            for (j, logProb) in completion.logProbabilities.enumerated() {
+                old[b * batch.length + completion.promptTokenCount + j] = Double(logProb)
+            }
+        }
+        return old
+    }
+
+    private func accumulate(_ into: inout LossMetricsSum, _ m: PolicyLossMetrics, weight: Double, total: inout Double) {
+        into.activeTokens += m.activeTokens
+        into.meanKL += m.meanKL * weight
+        into.meanRatio += m.meanRatio * weight
+        into.clipRatioLow += m.clipRatioLow * weight
+        into.clipRatioHigh += m.clipRatioHigh * weight
+        into.clipRatioRegion += m.clipRatioRegion * weight
+        into.policyLoss += m.policyLoss
+        into.klLoss += m.klLoss
+        total += weight
+    }
+
+    private func finish(_ m: inout LossMetricsSum, total: Double) {
+        m.meanKL /= total
+        m.meanRatio /= total
+        m.clipRatioLow /= total
+        m.clipRatioHigh /= total
+        m.clipRatioRegion /= total
+    }
+
+    private func report(step: Int, prompts: [RLPrompt], completions: [Generation.Completion], scores: [[Double?]], totals: [Double],
+                        advantages: [Double], zeroStdFraction: Double, dropped: Int, update: UpdateResult,
+                        times: (Double, Double, Double)) -> GRPOStepReport {
+        let names = rewards.names
+        func stats(_ k: Int) -> (Double?, Double?) {
+            let values = scores.compactMap { $0[k] }
+            guard !values.isEmpty else { return (nil, nil) }
+            let mean = values.reduce(0, +) / Double(values.count)
+            let variance = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(max(1, values.count - 1))
+            return (mean, variance.squareRoot())
+        }
+        let perReward = names.indices.map(stats)
+        let mean = totals.reduce(0, +) / Double(max(1, totals.count))
+        let std = (totals.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(max(1, totals.count - 1))).squareRoot()
+        let texts = completions.map { tokenizer.decode($0.tokens, skipSpecialTokens: true) }
+        let lengths = completions.map(\.tokens.count)
+        let accuracy = scores.isEmpty ? 0 : Double(scores.filter { ($0.first ?? nil).map { $0 >= 1 } ?? false }.count) / Double(scores.count)
+        costAccount.recordStep(model: computeModel, promptLengths: completions.map(\.promptTokenCount),
+                               completionLengths: lengths, optimizationPasses: configuration.numIterations,
+                               referenceForward: configuration.beta != 0)
+        let generated = lengths.reduce(0, +)
+        let flops = computeModel.approximateTrainingFLOPs(tokens: Double(update.trainedTokens))
+            + 2 * computeModel.parameters * Double(generated + (configuration.beta != 0 ? update.trainedTokens : 0))
+        let every = max(1, completions.count / 8)
+        let samples = stride(from: 0, to: completions.count, by: every).prefix(8).map { i in
+            GRPOSampleRecord(prompt: tokenizer.decode(prompts[completions[i].promptIndex].tokens, skipSpecialTokens: false),
+                             completion: texts[i], rewards: scores[i], totalReward: totals[i], advantage: advantages[i],
+                             tokenCount: lengths[i], truncated: completions[i].finishReason == .length)
+        }
+        return GRPOStepReport(
+            step: step, rewardNames: names, rewardMeans: perReward.map(\.0), rewardStds: perReward.map(\.1),
+            rewardMean: mean, rewardStd: std, accuracy: accuracy,
+            advantageMeanAbs: advantages.reduce(0) { $0 + abs($1) } / Double(max(1, advantages.count)),
+            advantageMax: advantages.map(abs).max() ?? 0, zeroStdGroupFraction: zeroStdFraction, droppedGroups: dropped,
+            loss: update.loss, policyLoss: update.metrics.policyLoss, klLoss: update.metrics.klLoss, kl: update.metrics.meanKL,
+            clipRatioLow: update.metrics.clipRatioLow, clipRatioHigh: update.metrics.clipRatioHigh,
+            clipRatioRegion: update.metrics.clipRatioRegion, entropy: update.entropy,
+            completionLengthMean: Double(generated) / Double(max(1, lengths.count)), completionLengthMax: lengths.max() ?? 0,
+            truncatedFraction: Double(completions.filter { $0.finishReason == .length }.count) / Double(max(1, completions.count)),
+            reflectionRate: ReflectionMetrics.rate(texts).completionFraction, languageMixingRate: LanguageMixing.mixingRate(texts),
+            gradNorm: update.gradNorm, learningRate: update.learningRate,
+            samplingSeconds: times.0, scoringSeconds: times.1, trainingSeconds: times.2,
+            generatedTokens: generated, trainedTokens: update.trainedTokens, flops: flops, samples: Array(samples))
+    }
+}

@@ -1,0 +1,4 @@
+import Testing
+@testable import Trainers
+
+@Test func trainersBuild() { #expect(Bool(true)) }
