@@ -80,6 +80,16 @@ import Testing
         #expect(result.logProbGradient == [-0.25, -0.25, 0.25, 0.25])
     }
 
+    @Test func floatConvenienceMatchesDouble() {
+        let f: [Float] = [-1.25, -0.5], o: [Float] = [-1.0, -0.75]
+        let a = PolicyLoss.compute(PolicyLossBatch(batchSize: 1, length: 2, logProbs: f, oldLogProbs: o,
+                                                   advantages: [0.3], mask: [1, 1]), configuration: .init())
+        let b = PolicyLoss.compute(PolicyLossBatch(batchSize: 1, length: 2, logProbs: f.map(Double.init),
+                                                   oldLogProbs: o.map(Double.init), advantages: [0.3], mask: [1, 1]),
+                                   configuration: .init())
+        #expect(a.loss == b.loss && a.logProbGradientFloat == b.logProbGradient.map { Float($0) })
+    }
+
     @Test func clippedTokensGetNoSurrogateGradient() {
         // ratio e^{0.5} ≈ 1.65 > 1.28 with Â > 0: clipped, constant −1.28·Â, zero gradient.
         let batch = PolicyLossBatch(batchSize: 1, length: 1, logProbs: [-0.5], oldLogProbs: [-1.0],

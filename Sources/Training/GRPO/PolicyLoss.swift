@@ -152,6 +152,21 @@ public struct PolicyLossResult: Sendable {
     public var logProbGradient: [Double]
     /// Logged statistics.
     public var metrics: PolicyLossMetrics
+
+    /// [B·T] the gradient rounded to Float, as a model's `backward(logProbGradient:)` takes it.
+    public var logProbGradientFloat: [Float] { logProbGradient.map { Float($0) } }
+}
+
+extension PolicyLossBatch {
+    /// Creates a batch from the Float arrays a model returns (values are widened to Double).
+    /// - Parameters: as the Double initialiser; per-token arrays are [B·T], `advantages` [B].
+    public init(batchSize: Int, length: Int, logProbs: [Float], oldLogProbs: [Float]? = nil,
+                referenceLogProbs: [Float]? = nil, advantages: [Double], mask: [Double],
+                globalActiveTokens: Double? = nil) {
+        self.init(batchSize: batchSize, length: length, logProbs: logProbs.map(Double.init),
+                  oldLogProbs: oldLogProbs?.map(Double.init), referenceLogProbs: referenceLogProbs?.map(Double.init),
+                  advantages: advantages, mask: mask, globalActiveTokens: globalActiveTokens)
+    }
 }
 
 /// The GRPO family of policy losses.
