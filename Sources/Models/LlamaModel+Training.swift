@@ -113,11 +113,13 @@ extension LlamaModel {
         rmsnormForward(input, rstd, gathered, weight(offsets.finalNorm), rows: m, channels: c, epsilon: cfg.rmsNormEpsilon)
         var logProbs = [Float](repeating: 0, count: m), lse = [Float](repeating: 0, count: m)
         let chunk = Self.headChunk
-        let logits = ws.floats(min(chunk, max(1, m)) * v)
+        let keepLogits = keep && m * v <= keptLogitsBudget
+        let allLogits = keepLogits ? ws.floats(m * v) : ws.floats(min(chunk, max(1, m)) * v)
         targets.withUnsafeBufferPointer { targetsPointer in
             var start = 0
             while start < m {
                 let count = min(chunk, m - start)
+                let logits = keepLogits ? allLogits + start * v : allLogits
                 matmulForward(logits, input + start * c, weight(offsets.head), nil, rows: count, inFeatures: c, outFeatures: v)
                 logProbs.withUnsafeMutableBufferPointer { lp in
                     lse.withUnsafeMutableBufferPointer { ls in
@@ -134,6 +136,7 @@ extension LlamaModel {
         s.headLogSumExp = lse
         s.headInput = input
         s.headRstd = rstd
+        s.headLogits = keepLogits ? allLogits : nil
         s.headWorkspace = ws
         _ = gathered
         return logProbs
@@ -154,7 +157,9 @@ extension LlamaModel {
         // LM head and final norm, chunk by chunk, recomputing logits.
         if m > 0, let input = s.headInput, let rstd = s.headRstd {
             let chunk = Self.headChunk
-            let logits = ws.floats(min(chunk, m) * v), dlogits = ws.floats(min(chunk, m) * v)
+            let stored = s.headLogits
+            let scratchLogits = stored == nil ? ws.floats(min(chunk, m) * v) : nil
+            let dlogits = ws.floats(min(chunk, m) * v)
             let dinput = ws.floats(m * c), dgathered = ws.floats(m * c), gathered = ws.floats(m * c)
             let upstream = s.headRows.map { logProbGradient[$0 + 1] }
             upstream.withUnsafeBufferPointer { g in
@@ -163,7 +168,13 @@ extension LlamaModel {
                         var start = 0
                         while start < m {
                             let count = min(chunk, m - start)
-                            matmulForward(logits, input + start * c, weight(offsets.head), nil, rows: count, inFeatures: c, outFeatures: v)
+                            let logits: UnsafeMutablePointer<Float>
+                            if let stored {
+                                logits = stored + start * v
+                            } else {
+                                logits = scratchLogits!
+                                matmulForward(logits, input + start * c, weight(offsets.head), nil, rows: count, inFeatures: c, outFeatures: v)
+                            }
                             dlogits.update(repeating: 0, count: count * v)
                             tokenLogProbBackward(dlogits, g.baseAddress! + start, logits, lse.baseAddress! + start,
                                                  targets.baseAddress! + start, temperature: s.temperature, rows: count, vocabulary: v)

@@ -16,6 +16,10 @@ public final class LlamaModel: @unchecked Sendable {
     let rope: RoPETable
     private var gradientStorage: ParameterBuffer?
     var training: TrainingState?
+    /// Largest LM-head logits [M, V] (in floats) that `tokenLogProbs(_:keepActivations: true)` keeps for the
+    /// backward (default 128 Mi floats = 512 MiB); above it the backward recomputes the logits chunk by chunk
+    /// (one extra LM-head GEMM) instead of holding M·V floats.
+    public var keptLogitsBudget = 128 * 1024 * 1024
     var decodeScratch: DecodeScratch?
 
     /// Creates a model with all weights zero (load or randomise them next).

@@ -37,6 +37,7 @@ final class TrainingState {
     var headInput: UnsafeMutablePointer<Float>?  // [M, C] final-norm output at head rows
     var headRstd: UnsafeMutablePointer<Float>?   // [M]
     var headLogSumExp: [Float] = []
+    var headLogits: UnsafeMutablePointer<Float>?  // [M, V] when within LlamaModel.keptLogitsBudget, else nil
     var headWorkspace = Workspace()
 
     init(configuration cfg: LlamaConfiguration, batch: Int, length: Int, keep: Bool) {

@@ -113,3 +113,22 @@ import Testing
         #expect(maxRelativeDifference(twice, once.map { 2 * $0 }) < 1e-5)
     }
 }
+
+@Suite struct LlamaModelHeadTests {
+    /// The backward that recomputes LM-head logits gives the same gradients as the one that keeps them.
+    @Test func recomputedAndKeptLogitsGiveSameGradients() throws {
+        let model = try TinyModels.model(TinyModels.configurations[1])
+        let batch = TokenBatch(rightPadding: [TinyModels.tokens(7, vocabulary: 19, seed: 4), TinyModels.tokens(5, vocabulary: 19, seed: 6)])
+        let upstream = (0..<batch.tokens.count).map { Float($0 % 3) - 1 }
+        model.zeroGradients()
+        let kept = model.tokenLogProbs(batch, keepActivations: true)
+        model.backward(logProbGradient: upstream)
+        let keptGradients = Array(model.gradients.flat)
+        model.keptLogitsBudget = 0
+        model.zeroGradients()
+        let recomputed = model.tokenLogProbs(batch, keepActivations: true)
+        model.backward(logProbGradient: upstream)
+        #expect(kept == recomputed)
+        #expect(maxRelativeDifference(Array(model.gradients.flat), keptGradients) < 1e-5)
+    }
+}
