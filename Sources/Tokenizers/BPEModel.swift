@@ -15,6 +15,9 @@ final class BPEModel: @unchecked Sendable {
     let ignoreMerges: Bool
     let unknownId: Int32?
 
+    /// Pieces with more symbols than this use the heap-based merge loop.
+    static let longPieceThreshold = 48
+
     private let lock = NSLock()
     private var cache = ByteKeyTable(capacity: 1 << 17)
 
@@ -76,6 +79,10 @@ final class BPEModel: @unchecked Sendable {
         }
         if symbols.count < 2 {
             ids.append(contentsOf: symbols)
+            return
+        }
+        if symbols.count > Self.longPieceThreshold {
+            mergeLong(&symbols, into: &ids)
             return
         }
         var ranks = [UInt32](repeating: .max, count: symbols.count - 1)

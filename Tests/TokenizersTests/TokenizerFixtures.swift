@@ -29,17 +29,20 @@ enum TokenizerFixtures {
         var decode_cases: [DecodeCase]
     }
 
-    /// tiny_expected.json: one entry per tiny tokenizer plus the shared corpus.
+    /// tiny_expected.json: one entry per tiny tokenizer plus the shared corpus (parsed once per process).
     static func tinyExpected() throws -> (corpus: [String], byName: [String: TinyExpected]) {
+        try tinyExpectedCache.get()
+    }
+
+    private static let tinyExpectedCache = Result { () throws -> ([String], [String: TinyExpected]) in
         let data = try Data(contentsOf: directory.appendingPathComponent("tiny_expected.json"))
-        let corpus = try JSONDecoder().decode([String: [String]].self,
-                                              from: JSONSerialization.data(withJSONObject: ["corpus": (try JSONSerialization.jsonObject(with: data) as? [String: Any])?["corpus"] ?? []]))
-        var byName: [String: TinyExpected] = [:]
         let root = try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
+        let corpus = root["corpus"] as? [String] ?? []
+        var byName: [String: TinyExpected] = [:]
         for (key, value) in root where key != "corpus" {
             byName[key] = try JSONDecoder().decode(TinyExpected.self, from: JSONSerialization.data(withJSONObject: value))
         }
-        return (corpus["corpus"] ?? [], byName)
+        return (corpus, byName)
     }
 }
 
