@@ -156,14 +156,9 @@ public struct AnswerExtractor: Sendable, Equatable, Codable {
     /// The answer after the last "the answer is", "final answer is", "final answer:" or "answer:"
     /// (case-insensitive): a following `$…$` block, otherwise the rest of the sentence.
     public static func answerPhrase(in text: String) -> String? {
-        let lower = text.lowercased()
         var bestStart: String.Index?
         for phrase in ["the answer is", "final answer is", "final answer:", "answer is:", "answer:"] {
-            if let r = lower.range(of: phrase, options: .backwards) {
-                let offset = lower.distance(from: lower.startIndex, to: r.upperBound)
-                let idx = text.index(text.startIndex, offsetBy: offset)
-                if bestStart == nil || idx > bestStart! { bestStart = idx }
-            }
+            if let idx = text.utf8LastEnd(ofCaseInsensitive: phrase), bestStart == nil || idx > bestStart! { bestStart = idx }
         }
         guard let start = bestStart else { return nil }
         var rest = Substring(text[start...])
@@ -298,9 +293,15 @@ public struct AnswerExtractor: Sendable, Equatable, Codable {
     }
 }
 
-extension StringProtocol {
+extension String {
+    func trimmingWhitespace() -> String { Substring(self).trimmingWhitespace() }
+}
+
+extension Substring {
     func trimmingWhitespace() -> String {
-        var s = Substring(self)
+        // Fast path: first and last bytes are printable ASCII, so nothing to trim.
+        if let f = utf8.first, let l = utf8.last, f > 32, f < 127, l > 32, l < 127 { return String(self) }
+        var s = self
         while let f = s.first, f.isWhitespace { s = s.dropFirst() }
         while let l = s.last, l.isWhitespace { s = s.dropLast() }
         return String(s)

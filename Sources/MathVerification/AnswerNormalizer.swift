@@ -41,6 +41,7 @@ public enum AnswerNormalizer {
     /// Unicode minus/dashes → "-", × → \times, ÷ → \div, π → \pi, ∞ → \infty, √ → \sqrt, ≤/≥/≠, ° → ^\circ,
     /// non-breaking and thin spaces → " ". [Minerva] (their outputs are ASCII LaTeX).
     public static func replaceUnicode(_ s: String) -> String {
+        if s.isASCIIOnly { return s }
         var out = ""
         out.reserveCapacity(s.utf8.count)
         for c in s {
@@ -76,7 +77,7 @@ public enum AnswerNormalizer {
 
     /// Removes `\$` and stray `$`. [MATH] `string.replace("\\$", "")`.
     public static func removeDollarSigns(_ s: String) -> String {
-        s.replacingOccurrences(of: "\\$", with: "").replacingOccurrences(of: "$", with: "")
+        s.utf8Replacing("\\$", with: "").utf8Replacing("$", with: "")
     }
 
     /// `\!` removed; `\,` `\;` `\:` `\ ` `~` `\quad` `\qquad` `\displaystyle` become spaces. [MATH] removes "\\!";
@@ -85,20 +86,20 @@ public enum AnswerNormalizer {
         // "11,\! 111" is a thousands separator in MATH answers, not a list.
         // Protect the matrix row separator "\\\\" so that "\\\\ 2" is not read as "\\" + "\\ ".
         let rowMark = "\u{1}"
-        var t = s.replacingOccurrences(of: "\\\\", with: rowMark)
-        t = t.replacingOccurrences(of: ",\\! ", with: ",").replacingOccurrences(of: ",\\!", with: ",")
-        t = t.replacingOccurrences(of: "\\!", with: "")
+        var t = s.utf8Replacing("\\\\", with: rowMark)
+        t = t.utf8Replacing(",\\! ", with: ",").utf8Replacing(",\\!", with: ",")
+        t = t.utf8Replacing("\\!", with: "")
         for cmd in ["\\qquad", "\\quad", "\\displaystyle", "\\,", "\\;", "\\:", "\\ ", "~"] {
-            t = t.replacingOccurrences(of: cmd, with: " ")
+            t = t.utf8Replacing(cmd, with: " ")
         }
-        return t.replacingOccurrences(of: rowMark, with: "\\\\")
+        return t.utf8Replacing(rowMark, with: "\\\\")
     }
 
     /// Removes `\left` and `\right` before a delimiter (keeps `\rightarrow`). [MATH] `replace("\\left", "")`.
     public static func removeLeftRight(_ s: String) -> String {
         var out = ""
         var rest = Substring(s)
-        while let r = rest.range(of: "\\left") ?? rest.range(of: "\\right") {
+        while s.utf8Contains("\\left") || s.utf8Contains("\\right"), let r = rest.range(of: "\\left") ?? rest.range(of: "\\right") {
             let after = rest[r.upperBound...]
             out += rest[..<r.lowerBound]
             if let next = after.first, next.isLetter {
@@ -109,23 +110,23 @@ public enum AnswerNormalizer {
         out += rest
         // \right also appears without \left match handled above; "\bigl(" style sizing too:
         for cmd in ["\\bigl", "\\bigr", "\\Bigl", "\\Bigr", "\\big", "\\Big"] {
-            out = out.replacingOccurrences(of: cmd, with: "")
+            out = out.utf8Replacing(cmd, with: "")
         }
         return out
     }
 
     /// `\dfrac`, `\tfrac`, `\cfrac` → `\frac`. [MATH] `replace("tfrac", "frac").replace("dfrac", "frac")`.
     public static func unifyFractionCommands(_ s: String) -> String {
-        s.replacingOccurrences(of: "\\dfrac", with: "\\frac")
-            .replacingOccurrences(of: "\\tfrac", with: "\\frac")
-            .replacingOccurrences(of: "\\cfrac", with: "\\frac")
+        s.utf8Replacing("\\dfrac", with: "\\frac")
+            .utf8Replacing("\\tfrac", with: "\\frac")
+            .utf8Replacing("\\cfrac", with: "\\frac")
     }
 
     /// Removes degree marks `^\circ`, `^{\circ}`, `\circ`, `\degree`. [MATH] removes "^{\\circ}" and "^\\circ".
     public static func removeDegrees(_ s: String) -> String {
         var t = s
         for mark in ["^{\\circ}", "^\\circ", "^ {\\circ}", "^ \\circ", "\\degree", "\\circ"] {
-            t = t.replacingOccurrences(of: mark, with: "")
+            t = t.utf8Replacing(mark, with: "")
         }
         return t
     }
@@ -140,7 +141,7 @@ public enum AnswerNormalizer {
             if candidate != String(t.dropLast(power.count)) { return candidate }
         }
         for cmd in ["\\text", "\\mbox", "\\mathrm", "\\textbf"] {
-            guard let r = t.range(of: cmd + "{", options: .backwards) ?? t.range(of: cmd + " {", options: .backwards) else { continue }
+            guard t.utf8Contains(cmd), let r = t.range(of: cmd + "{", options: .backwards) ?? t.range(of: cmd + " {", options: .backwards) else { continue }
             let chars = Array(t)
             let openOffset = t.distance(from: t.startIndex, to: r.upperBound) - 1
             guard let close = AnswerExtractor.matchingBrace(chars, open: openOffset), close == chars.count - 1 else { continue }
@@ -154,8 +155,8 @@ public enum AnswerNormalizer {
             break
         }
         // Known unit words after any value: "\frac{270}7 degrees", "5 cm^2" ([Minerva] unit list, abridged).
-        let lowered = t.lowercased()
-        for unit in Self.unitWords {
+        let lowered = t.last?.isLetter == true && t.utf8Contains(" ") ? t.lowercased() : ""
+        for unit in Self.unitWords where !lowered.isEmpty {
             for spelled in [" " + unit, "\\ " + unit] where lowered.hasSuffix(spelled) {
                 let head = String(t.dropLast(spelled.count)).trimmingWhitespace()
                 if let last = head.last, last.isASCIIDigit || last == "}" || last == ")" { t = head }
@@ -188,7 +189,7 @@ public enum AnswerNormalizer {
     public static func unwrapTextCommands(_ s: String) -> String {
         var t = s
         for cmd in ["\\textbf", "\\textit", "\\text", "\\mbox", "\\mathrm", "\\mathbf", "\\mathit", "\\operatorname"] {
-            while let r = t.range(of: cmd + "{") {
+            while t.utf8Contains(cmd + "{"), let r = t.range(of: cmd + "{") {
                 let chars = Array(t)
                 let open = t.distance(from: t.startIndex, to: r.upperBound) - 1
                 guard let close = AnswerExtractor.matchingBrace(chars, open: open) else { break }
@@ -205,7 +206,7 @@ public enum AnswerNormalizer {
     public static func replaceWords(_ s: String) -> String {
         var t = s
         for (w, r) in [(" and ", ", "), (" or ", ", "), ("infinity", "\\infty"), ("\\inf ", "\\infty "), ("\\varpi", "\\pi")] {
-            t = t.replacingOccurrences(of: w, with: r)
+            t = t.utf8Replacing(w, with: r)
         }
         if t.hasSuffix("\\inf") { t += "ty" }
         return t
@@ -214,7 +215,7 @@ public enum AnswerNormalizer {
     /// `1,000,000` → `1000000` (whole answer only, or after `\$`); `{,}` → `,` first. [Minerva]
     /// `re.sub(r"(\d),(\d\d\d)($|\D)", ...)` restricted to unambiguous groups of three.
     public static func removeThousandsSeparators(_ s: String) -> String {
-        let t = s.replacingOccurrences(of: "{,}", with: ",").trimmingWhitespace()
+        let t = s.utf8Replacing("{,}", with: ",").trimmingWhitespace()
         let chars = Array(t)
         var k = 0
         if k < chars.count, chars[k] == "-" { k += 1 }
@@ -229,7 +230,7 @@ public enum AnswerNormalizer {
         guard sawComma, groups.count >= 2, (1...3).contains(groups[0]), groups.dropFirst().allSatisfy({ $0 == 3 }) else { return t }
         let restOK = k == chars.count || chars[k] == "." || chars[k] == " " || chars[k] == "%" || chars[k] == "\\"
         guard restOK else { return t }
-        return t.replacingOccurrences(of: ",", with: "", options: [], range: t.startIndex..<t.index(t.startIndex, offsetBy: k))
+        return String(t.prefix(k)).utf8Replacing(",", with: "") + t.dropFirst(k)
     }
 
     /// Trailing ".", ",", ";", "\\." and whitespace removed. [Minerva] `final_answer.strip(".")`-style clean-up.
@@ -289,7 +290,7 @@ public enum AnswerNormalizer {
         var t = s
         if t.hasPrefix(".") { t = "0" + t }
         if t.hasPrefix("-.") { t = "-0" + t.dropFirst() }
-        return t.replacingOccurrences(of: " .", with: " 0.").replacingOccurrences(of: "{.", with: "{0.")
+        return t.utf8Replacing(" .", with: " 0.").utf8Replacing("{.", with: "{0.")
     }
 
     /// Runs of whitespace → one space; trimmed.
@@ -316,7 +317,7 @@ public enum AnswerNormalizer {
         var had = false
         if t.hasSuffix("\\%") { t.removeLast(2); had = true } else if t.hasSuffix("%") { t.removeLast(); had = true }
         if had { t = t.trimmingWhitespace() }
-        if t.contains("%") { t = t.replacingOccurrences(of: "\\%", with: "").replacingOccurrences(of: "%", with: "") }
+        if t.contains("%") { t = t.utf8Replacing("\\%", with: "").utf8Replacing("%", with: "") }
         return (t, had)
     }
 }

@@ -168,6 +168,8 @@ public enum AnswerValueParser {
 
     /// `splitTopLevel` that also returns which separator was found at each split.
     static func splitTopLevelWithSeparators(_ s: String, on separators: [String]) -> (parts: [String], separators: [String]) {
+        // Fast exit (byte scan) when no separator occurs at all: the common case.
+        guard separators.contains(where: { s.utf8Contains($0) }) else { return ([s.trimmingWhitespace()], []) }
         let chars = Array(s)
         var used: [String] = []
         var parts: [String] = []
@@ -196,7 +198,11 @@ public enum AnswerValueParser {
                 i += 2
                 continue
             }
-            if "([{".contains(c) { depth += 1 } else if ")]}".contains(c) { depth -= 1 }
+            switch c {
+            case "(", "[", "{": depth += 1
+            case ")", "]", "}": depth -= 1
+            default: break
+            }
             current.append(c)
             i += 1
         }

@@ -31,6 +31,11 @@ public struct Rational: Hashable, Sendable, CustomStringConvertible, Comparable 
     /// - Parameter text: digits with an optional sign, decimal point and exponent (|exponent| ≤ 400).
     /// - Returns: the exact value, or `nil` when `text` is not such a literal.
     public init?(decimal text: String) {
+        // Fast path: plain integers that fit in Int.
+        if text.utf8.count <= 18, let v = Int(text) {
+            self.init(BigInt(v), 1)
+            return
+        }
         var s = Substring(text)
         var negative = false
         if s.first == "-" { negative = true; s = s.dropFirst() } else if s.first == "+" { s = s.dropFirst() }

@@ -40,6 +40,19 @@ struct AgreementTests {
         #expect(try agreement(split: "dev", excluding: ["answer_tag", "gsm_answer_tag"]) >= 0.97)
     }
 
+    @Test func handwrittenProbesAgreeExceptDocumentedDifferences() throws {
+        let probes = try FixtureSupport.jsonLines("pairs.jsonl", as: Pair.self).filter { $0.split == "handwritten" }
+        let differences = try FixtureSupport.jsonLines("differences.jsonl", as: Difference.self)
+        let documented = Set(differences.map { $0.gold + "\u{0}" + $0.prediction })
+        #expect(probes.count >= 80)
+        for p in probes {
+            let v = MathVerifier().verify(gold: p.gold, prediction: p.prediction)
+            if v.isEquivalent != p.mathverify {
+                #expect(documented.contains(p.gold + "\u{0}" + p.prediction), "undocumented difference from math-verify: \(v)")
+            }
+        }
+    }
+
     @Test func deliberateDifferencesFromMathVerify() throws {
         let cases = try FixtureSupport.jsonLines("differences.jsonl", as: Difference.self)
         #expect(cases.count >= 5)
