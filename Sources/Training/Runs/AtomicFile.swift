@@ -28,20 +28,29 @@ public enum AtomicFile {
     /// Creates (or truncates) `url`, writes `data` and fsyncs it.
     /// - Throws: `TrainingError.writeFailed`.
     public static func writeDurably(_ data: Data, to url: URL) throws {
+        try data.withUnsafeBytes { try writeDurably($0, to: url) }
+    }
+
+    /// Creates (or truncates) `url`, writes `bytes` and fsyncs it.
+    /// - Throws: `TrainingError.writeFailed`.
+    public static func writeDurably(_ bytes: UnsafeRawBufferPointer, to url: URL) throws {
         let fd = open(url.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         guard fd >= 0 else {
             throw TrainingError.writeFailed(path: url.path, reason: String(cString: strerror(errno)))
         }
         defer { close(fd) }
         var written = 0
-        let ok = data.withUnsafeBytes { raw -> Bool in
-            guard let base = raw.baseAddress else { return true }
-            while written < raw.count {
-                let n = posixWrite(fd, base + written, raw.count - written)
-                if n < 0 { if errno == EINTR { continue }; return false }
+        var ok = true
+        if let base = bytes.baseAddress {
+            while written < bytes.count {
+                let n = posixWrite(fd, base + written, bytes.count - written)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    ok = false
+                    break
+                }
                 written += n
             }
-            return true
         }
         guard ok, fsync(fd) == 0 else {
             throw TrainingError.writeFailed(path: url.path, reason: String(cString: strerror(errno)))

@@ -60,11 +60,13 @@ public enum CheckpointStore {
             throw TrainingError.writeFailed(path: temporary.path, reason: "\(error)")
         }
         var entries: [ManifestEntry] = []
-        func put(_ name: String, _ data: Data) throws {
-            try AtomicFile.writeDurably(data, to: temporary.appendingPathComponent(name))
-            entries.append(ManifestEntry(name: name, bytes: data.count, crc32c: CRC32C.checksum(data)))
+        func put(_ name: String, _ bytes: UnsafeRawBufferPointer) throws {
+            try AtomicFile.writeDurably(bytes, to: temporary.appendingPathComponent(name))
+            entries.append(ManifestEntry(name: name, bytes: bytes.count, crc32c: CRC32C.checksum(bytes)))
             try afterFile(name)
         }
+        func put(_ name: String, _ data: Data) throws { try data.withUnsafeBytes { try put(name, $0) } }
+        func put(_ name: String, _ bytes: [UInt8]) throws { try bytes.withUnsafeBytes { try put(name, $0) } }
         let json = JSONEncoder()
         json.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         do {
@@ -72,13 +74,13 @@ public enum CheckpointStore {
             for tensor in checkpoint.weights {
                 try weights.addTensor(tensor.name, shape: tensor.shape, values: tensor.values)
             }
-            try put("weights.safetensors", Data(weights.serialized()))
+            try put("weights.safetensors", weights.serialized())
             if let optimizer = checkpoint.optimizer {
                 var moments = SafetensorsWriter()
                 let n = optimizer.firstMoment.count
                 try moments.addTensor("first_moment", shape: [n], values: optimizer.firstMoment)
                 try moments.addTensor("second_moment", shape: [n], values: optimizer.secondMoment)
-                try put("optimizer.safetensors", Data(moments.serialized()))
+                try put("optimizer.safetensors", moments.serialized())
                 try put("optimizer.json", try json.encode(["step": optimizer.step]))
             }
             try put("trainer_state.json", try json.encode(checkpoint.trainerState))
