@@ -76,27 +76,10 @@ import Testing
         let expected = try #require(try Fixtures.quant().dequantized[name])
         let values = try file.dequantize(name)
         #expect(values.count == expected.count)
-        // gguf-py computes in float32 without FMA; the SIMD kernels use FMA, so allow one rounding step.
+        // gguf-py computes in float32; allow one rounding step in case the compiler contracts a*b+c into an FMA.
         for (index, (actual, reference)) in zip(values, expected).enumerated() {
             #expect(abs(actual - reference) <= 1e-6 * max(1, abs(reference)), "\(name)[\(index)]: \(actual) vs \(reference)")
         }
-    }
-
-    @Test(arguments: tensorTypes.map(\.1))
-    func simdKernelsMatchReferenceKernels(_ type: GGUFTensorType) throws {
-        let file = try GGUFFile(url: Fixtures.quantGGUF)
-        let info = try #require(file.tensors.first { $0.type == type })
-        let raw = try file.rawData(info.name)
-        let blocks = info.elementCount / type.blockSize
-        var fast = [Float](repeating: .nan, count: info.elementCount)
-        var reference = [Float](repeating: .nan, count: info.elementCount)
-        fast.withUnsafeMutableBufferPointer {
-            GGUFDequantizer.dequantize(type, source: raw.baseAddress!, destination: $0.baseAddress!, blockCount: blocks)
-        }
-        reference.withUnsafeMutableBufferPointer {
-            GGUFDequantizer.dequantizeReference(type, source: raw.baseAddress!, destination: $0.baseAddress!, blockCount: blocks)
-        }
-        for (a, b) in zip(fast, reference) { #expect(abs(a - b) <= 1e-6 * max(1, abs(b))) }
     }
 
     @Test func dequantizesIntoBuffersAndRowRanges() throws {
@@ -126,7 +109,7 @@ import Testing
     }
 
     @Test func largeTensorsDequantizeInParallelIdentically() throws {
-        // parallelThreshold values of Q8_0 exercise the multi-chunk path; compare with the reference kernel.
+        // parallelThreshold values of Q8_0 exercise the multi-chunk path; compare with one single-threaded call.
         let count = GGUFFile.parallelThreshold
         let values = (0..<count).map { Float(sin(Double($0) * 0.001)) }
         var writer = GGUFWriter()
@@ -137,7 +120,7 @@ import Testing
         var reference = [Float](repeating: 0, count: count)
         let raw = try file.rawData("big")
         reference.withUnsafeMutableBufferPointer {
-            GGUFDequantizer.dequantizeReference(.q8_0, source: raw.baseAddress!, destination: $0.baseAddress!, blockCount: count / 32)
+            GGUFDequantizer.dequantize(.q8_0, source: raw.baseAddress!, destination: $0.baseAddress!, blockCount: count / 32)
         }
         #expect(parallel == reference)
     }

@@ -1,25 +1,16 @@
-// GGUFDequantizer: block decoders from ggml types to Float32, one naive reference per type plus SIMD
-// versions of the hot ones (Q8_0, Q4_1, Q4_0). Block layouts follow ggml's ggml-common.h and the reference
-// `dequantize_row_*` functions in ggml/src/ggml-quants.c (https://github.com/ggml-org/ggml, master);
+// GGUFDequantizer: block decoders from ggml types to Float32. Block layouts follow ggml's ggml-common.h and the
+// reference `dequantize_row_*` functions in ggml/src/ggml-quants.c (https://github.com/ggml-org/ggml, master);
 // written from the layout description, not copied. No file handling here.
+//
+// The kernels are plain loops over fixed-size blocks that LLVM auto-vectorises under `-target-cpu haswell`.
+// Hand-written SIMD16 versions of Q8_0/Q4_1 were measured slower (the Int8→Int32→Float lane conversions
+// scalarise): on SmolLM2, 1 thread, CPU time, Q4_1 3.5 G values/s plain vs 1.9 G SIMD16; Q8_0 1.67 vs 1.48.
 
 /// Decodes runs of ggml blocks to floats. `source` points at `blockCount * type.typeSize` bytes (any
 /// alignment); `destination` at `blockCount * type.blockSize` floats.
 enum GGUFDequantizer {
-    /// Dequantizes with the fastest available kernel.
+    /// Dequantizes `blockCount` blocks of `type` (which must satisfy `canDequantize`).
     static func dequantize(
-        _ type: GGUFTensorType, source: UnsafeRawPointer, destination: UnsafeMutablePointer<Float>, blockCount: Int
-    ) {
-        switch type {
-        case .q8_0: q8_0SIMD(source, destination, blockCount)
-        case .q4_1: q4_1SIMD(source, destination, blockCount)
-        case .q4_0: q4_0SIMD(source, destination, blockCount)
-        default: dequantizeReference(type, source: source, destination: destination, blockCount: blockCount)
-        }
-    }
-
-    /// Dequantizes with the plain scalar reference kernel (kept as the oracle for the SIMD ones).
-    static func dequantizeReference(
         _ type: GGUFTensorType, source: UnsafeRawPointer, destination: UnsafeMutablePointer<Float>, blockCount: Int
     ) {
         switch type {
@@ -47,7 +38,7 @@ enum GGUFDequantizer {
         pointer.load(fromByteOffset: offset, as: UInt8.self)
     }
 
-    // MARK: 32-value blocks (reference)
+    // MARK: 32-value blocks
 
     /// block_q8_0: f16 d | int8 qs[32];  x = d * q.
     static func q8_0(_ source: UnsafeRawPointer, _ destination: UnsafeMutablePointer<Float>, _ blockCount: Int) {
@@ -91,7 +82,7 @@ enum GGUFDequantizer {
         }
     }
 
-    // MARK: 256-value K-quant blocks (reference)
+    // MARK: 256-value K-quant blocks
 
     /// The 6-bit scale and min of sub-block `j` (0..<8) from the 12 packed bytes of Q4_K/Q5_K
     /// (ggml's `get_scale_min_k4`).
@@ -186,53 +177,6 @@ enum GGUFDequantizer {
                 scales += 8
                 out += 128
             }
-        }
-    }
-
-    // MARK: SIMD versions of the 32-value formats
-
-    @inline(__always)
-    static func floats(_ bytes: SIMD16<UInt8>) -> SIMD16<Float> {
-        SIMD16<Float>(SIMD16<Int32>(truncatingIfNeeded: bytes))
-    }
-
-    @inline(__always)
-    static func store(_ value: SIMD16<Float>, _ destination: UnsafeMutablePointer<Float>, _ index: Int) {
-        UnsafeMutableRawPointer(destination).storeBytes(of: value, toByteOffset: index * 4, as: SIMD16<Float>.self)
-    }
-
-    static func q8_0SIMD(_ source: UnsafeRawPointer, _ destination: UnsafeMutablePointer<Float>, _ blockCount: Int) {
-        for block in 0..<blockCount {
-            let base = source + block * 34
-            let scale = SIMD16<Float>(repeating: half(base, 0))
-            let low = base.loadUnaligned(fromByteOffset: 2, as: SIMD16<Int8>.self)
-            let high = base.loadUnaligned(fromByteOffset: 18, as: SIMD16<Int8>.self)
-            store(scale * SIMD16<Float>(SIMD16<Int32>(truncatingIfNeeded: low)), destination, block * 32)
-            store(scale * SIMD16<Float>(SIMD16<Int32>(truncatingIfNeeded: high)), destination, block * 32 + 16)
-        }
-    }
-
-    static func q4_1SIMD(_ source: UnsafeRawPointer, _ destination: UnsafeMutablePointer<Float>, _ blockCount: Int) {
-        let mask = SIMD16<UInt8>(repeating: 0x0F)
-        for block in 0..<blockCount {
-            let base = source + block * 20
-            let scale = SIMD16<Float>(repeating: half(base, 0))
-            let minimum = SIMD16<Float>(repeating: half(base, 2))
-            let packed = base.loadUnaligned(fromByteOffset: 4, as: SIMD16<UInt8>.self)
-            store(minimum.addingProduct(floats(packed & mask), scale), destination, block * 32)
-            store(minimum.addingProduct(floats(packed &>> 4), scale), destination, block * 32 + 16)
-        }
-    }
-
-    static func q4_0SIMD(_ source: UnsafeRawPointer, _ destination: UnsafeMutablePointer<Float>, _ blockCount: Int) {
-        let mask = SIMD16<UInt8>(repeating: 0x0F)
-        let eight = SIMD16<Float>(repeating: 8)
-        for block in 0..<blockCount {
-            let base = source + block * 18
-            let scale = SIMD16<Float>(repeating: half(base, 0))
-            let packed = base.loadUnaligned(fromByteOffset: 2, as: SIMD16<UInt8>.self)
-            store(scale * (floats(packed & mask) - eight), destination, block * 32)
-            store(scale * (floats(packed &>> 4) - eight), destination, block * 32 + 16)
         }
     }
 }
