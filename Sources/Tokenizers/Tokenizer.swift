@@ -35,6 +35,9 @@ public protocol Tokenizer: Sendable {
     /// The vocabulary piece of an id (byte-level spelling for ordinary tokens), or `nil` if out of range.
     func piece(for id: Int32) -> String?
 
+    /// The raw bytes token `id` decodes to (empty when out of range); may be an incomplete UTF-8 sequence.
+    func tokenBytes(_ id: Int32) -> [UInt8]
+
     /// Whether `id` is a special (control) token.
     func isSpecialToken(_ id: Int32) -> Bool
 
@@ -70,6 +73,11 @@ extension Tokenizer {
     /// - Parameter ids: token ids.
     /// - Returns: the text.
     public func decode(_ ids: [Int32]) -> String { decode(ids, skipSpecialTokens: false) }
+
+    /// Default for tokenizers whose tokens are whole strings: the UTF-8 of `decode([id])`.
+    /// - Parameter id: a token id.
+    /// - Returns: the token's bytes.
+    public func tokenBytes(_ id: Int32) -> [UInt8] { Array(decode([id], skipSpecialTokens: false).utf8) }
 
     /// Whether `id` ends generation (see ``eosTokenIds``).
     public func isEndOfGeneration(_ id: Int32) -> Bool { eosTokenIds.contains(id) }
