@@ -14,8 +14,19 @@ extension LlamaModel {
     ///   - batch: tokens [B, T] with masks; `targetMask` selects positions (t ≥ 1).
     ///   - temperature: τ; log-probabilities are of softmax(logits / τ).
     ///   - keepActivations: keep what `backward(logProbGradient:)` needs (memory ∝ L·B·T·(C + I + H·T)).
+    ///     A later forward of any kind (including `logits(_:)`) replaces the kept activations.
     /// - Returns: [B·T] log-probabilities, 0 where `targetMask` is 0.
     public func tokenLogProbs(_ batch: TokenBatch, temperature: Float = 1, keepActivations: Bool) -> [Float] {
+        tokenLogProbsAndEntropies(batch, temperature: temperature, keepActivations: keepActivations).logProbs
+    }
+
+    /// Like `tokenLogProbs`, plus the entropy (nats) of each targeted position's predictive distribution
+    /// softmax(logits / τ) — the distribution the token at that position was drawn from.
+    /// - Parameters: as `tokenLogProbs(_:temperature:keepActivations:)`.
+    /// - Returns: `logProbs` and `entropies`, each [B·T], 0 where `targetMask` is 0.
+    public func tokenLogProbsAndEntropies(
+        _ batch: TokenBatch, temperature: Float = 1, keepActivations: Bool
+    ) -> (logProbs: [Float], entropies: [Float]) {
         precondition(temperature > 0, "temperature must be positive")
         let state = forwardHidden(batch, keep: keepActivations)
         let t = batch.length
@@ -27,11 +38,14 @@ extension LlamaModel {
             }
         }
         state.temperature = temperature
-        let logProbs = headForward(state, rows: rows, targets: targets, keep: keepActivations)
-        var result = [Float](repeating: 0, count: batch.tokens.count)
-        for (m, row) in rows.enumerated() { result[row + 1] = logProbs[m] }
+        let (logProbs, entropies) = headForward(state, rows: rows, targets: targets, keep: keepActivations)
+        var result = [Float](repeating: 0, count: batch.tokens.count), entropy = result
+        for (m, row) in rows.enumerated() {
+            result[row + 1] = logProbs[m]
+            entropy[row + 1] = entropies[m]
+        }
         state.hasActivations = keepActivations
-        return result
+        return (result, entropy)
     }
 
     /// Logits at every position (for evaluation and tests; [B·T, V] is large for real vocabularies).
@@ -104,14 +118,14 @@ extension LlamaModel {
     }
 
     /// Final norm + LM head + log-prob gather at `rows` (indices into [N]) for `targets`.
-    private func headForward(_ s: TrainingState, rows: [Int], targets: [Int32], keep: Bool) -> [Float] {
+    private func headForward(_ s: TrainingState, rows: [Int], targets: [Int32], keep: Bool) -> ([Float], [Float]) {
         let cfg = configuration, c = cfg.hiddenSize, v = cfg.vocabularySize, m = rows.count
         let ws = Workspace()
         let gathered = ws.floats(m * c), input = ws.floats(m * c), rstd = ws.floats(m)
         let final = s.residual(cfg.layerCount)
         for (j, row) in rows.enumerated() { (gathered + j * c).update(from: final + row * c, count: c) }
         rmsnormForward(input, rstd, gathered, weight(offsets.finalNorm), rows: m, channels: c, epsilon: cfg.rmsNormEpsilon)
-        var logProbs = [Float](repeating: 0, count: m), lse = [Float](repeating: 0, count: m)
+        var logProbs = [Float](repeating: 0, count: m), lse = [Float](repeating: 0, count: m), entropies = lse
         let chunk = Self.headChunk
         let keepLogits = keep && m * v <= keptLogitsBudget
         let allLogits = keepLogits ? ws.floats(m * v) : ws.floats(min(chunk, max(1, m)) * v)
@@ -123,9 +137,11 @@ extension LlamaModel {
                 matmulForward(logits, input + start * c, weight(offsets.head), nil, rows: count, inFeatures: c, outFeatures: v)
                 logProbs.withUnsafeMutableBufferPointer { lp in
                     lse.withUnsafeMutableBufferPointer { ls in
-                        tokenLogProbForward(lp.baseAddress! + start, ls.baseAddress! + start, nil, logits,
-                                            targetsPointer.baseAddress! + start, temperature: s.temperature,
-                                            rows: count, vocabulary: v)
+                        entropies.withUnsafeMutableBufferPointer { en in
+                            tokenLogProbForward(lp.baseAddress! + start, ls.baseAddress! + start, en.baseAddress! + start, logits,
+                                                targetsPointer.baseAddress! + start, temperature: s.temperature,
+                                                rows: count, vocabulary: v)
+                        }
                     }
                 }
                 start += count
@@ -139,7 +155,7 @@ extension LlamaModel {
         s.headLogits = keepLogits ? allLogits : nil
         s.headWorkspace = ws
         _ = gathered
-        return logProbs
+        return (logProbs, entropies)
     }
 
     /// Accumulates dLoss/dθ into `gradients`, given dLoss/dlogp per position of the last

@@ -54,13 +54,15 @@ import Testing
         let batch = TokenBatch(tokens: tokens, batch: 1, length: 6)
         let logits = model.logits(batch).map(Double.init)
         let temperature: Float = 0.7
-        let logProbs = model.tokenLogProbs(batch, temperature: temperature, keepActivations: false)
-        #expect(logProbs[0] == 0)
+        let (logProbs, entropies) = model.tokenLogProbsAndEntropies(batch, temperature: temperature, keepActivations: false)
+        #expect(logProbs[0] == 0 && entropies[0] == 0)
         for t in 1..<6 {
             let row = logits[((t - 1) * v)..<(t * v)].map { $0 / Double(temperature) }
             let m = row.max()!
             let lse = m + log(row.reduce(0) { $0 + exp($1 - m) })
             #expect(abs(Double(logProbs[t]) - (row[Int(tokens[t])] - lse)) < 1e-4)
+            let entropy = -row.reduce(0.0) { $0 + exp($1 - lse) * ($1 - lse) }
+            #expect(abs(Double(entropies[t]) - entropy) < 1e-4)
         }
     }
 
