@@ -313,7 +313,8 @@ private struct OutputCollector {
     func hasExited(_ pid: pid_t) -> Bool {
         var info = siginfo_t()
         let rc = waitid(P_PID, id_t(pid), &info, WEXITED | WNOHANG | WNOWAIT)
-        return rc == 0 && info._sifields._sigchld.si_pid == pid
+        // ECHILD: the process was reaped behind our back (SIGCHLD set to SIG_IGN in this process).
+        return (rc == 0 && info._sifields._sigchld.si_pid == pid) || (rc < 0 && errno == ECHILD)
     }
 
     func run(pid: pid_t, deadline: Double, outcome: inout LaunchOutcome) {
@@ -383,7 +384,7 @@ private struct OutputCollector {
             // down and bubblewrap exits only after every process in it is gone.
             if let inner = innerPID {
                 kill(inner, SIGKILL)
-                let giveUp = monotonicSeconds() + 1
+                let giveUp = monotonicSeconds() + 5
                 while !hasExited(pid) && monotonicSeconds() < giveUp { usleep(1000) }
             }
         }
@@ -413,17 +414,38 @@ func parseChildPID(_ bytes: [UInt8]) -> pid_t? {
     return pid_t(digits)
 }
 
-/// Kills every process owned by `uid` (except init) from a short-lived child that switches to that uid.
-/// Used to clean up after runs without a pid namespace; needs root.
-func killAllProcesses(ofUID uid: UInt32, gid: UInt32) {
-    let pid = fork()
-    if pid == 0 {
-        if setgid(gid) == 0 && setuid(uid) == 0 { kill(-1, SIGKILL) }
-        _exit(0)
-    }
-    if pid > 0 {
+/// Kills every process owned by `uid` (except init) from short-lived children that switch to that uid, until
+/// none is left (zombies count until reaped) or `timeout` seconds pass. Needs root.
+///
+/// Emptiness is tested with the limit itself: a helper running as `uid` with `RLIMIT_NPROC` = 2 can fork
+/// only if it is the uid's sole process. (`kill(-1, 0)` cannot tell: it succeeds whenever any other
+/// process exists, even one it may not signal.)
+///
+/// - Returns: `true` when the uid owns no process any more.
+func killAllProcesses(ofUID uid: UInt32, gid: UInt32, timeout: Double = 5) -> Bool {
+    let giveUp = monotonicSeconds() + timeout
+    var two = rlimit(rlim_cur: 2, rlim_max: 2)
+    while true {
+        let pid = fork()
+        if pid == 0 {
+            // Exit status 0: the uid owns nothing else; 1: it still does; 2: could not switch to it.
+            guard setgroups(0, nil) == 0, setgid(gid) == 0, setuid(uid) == 0 else { _exit(2) }
+            _ = kill(-1, SIGKILL)
+            guard setrlimit(__rlimit_resource_t(__RLIMIT_NPROC.rawValue), &two) == 0 else { _exit(2) }
+            let probe = fork()
+            if probe == 0 { _exit(0) }
+            if probe < 0 { _exit(1) }
+            var st: Int32 = 0
+            while waitpid(probe, &st, 0) < 0 && errno == EINTR {}
+            _exit(0)
+        }
+        guard pid > 0 else { return false }
         var st: Int32 = 0
         while waitpid(pid, &st, 0) < 0 && errno == EINTR {}
+        let code = (st & 0x7f) == 0 ? (st >> 8) & 0xff : -1
+        if code == 0 { return true }
+        if code != 1 || monotonicSeconds() > giveUp { return false }
+        usleep(2000)
     }
 }
 #endif

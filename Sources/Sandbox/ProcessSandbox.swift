@@ -128,7 +128,8 @@ public final class ProcessSandbox: CodeSandbox, @unchecked Sendable {
                     isolation: isolation)
             }
         }
-        defer { lease?.release() }
+        var quarantined = false
+        defer { if !quarantined { lease?.release() } }
         let identity = lease.map { (uid: $0.id, gid: $0.id) }
         var workDirectory: String?
         if isolation != .bubblewrap {
@@ -144,9 +145,15 @@ public final class ProcessSandbox: CodeSandbox, @unchecked Sendable {
         let spec = launchSpec(program: program, limits: limits, identity: identity, isolation: isolation, tool: tool,
                               token: token, workDirectory: workDirectory)
         let outcome = launch(spec)
-        if isolation != .bubblewrap, let identity {
-            // Without a pid namespace of our own, descendants that left the process group may survive.
-            killAllProcesses(ofUID: identity.uid, gid: identity.gid)
+        // Without bubblewrap, descendants that left the process group may survive; with it, a killed or
+        // crashed monitor may leave the namespace still being torn down. Either way the uid must own no
+        // process before the next run gets it (RLIMIT_NPROC counts them, zombies included).
+        let monitorDiedEarly = outcome.killedFor != nil || outcome.signal != nil
+        if let lease, isolation != .bubblewrap || monitorDiedEarly {
+            if !killAllProcesses(ofUID: lease.id, gid: lease.id) {
+                lease.quarantine()
+                quarantined = true
+            }
         }
         return ExecutionResult.classify(outcome, token: token, limits: limits, isolation: isolation)
     }

@@ -42,6 +42,18 @@ final class UserIDLease: @unchecked Sendable {
         }
     }
 
+    /// Ids whose processes could not be cleaned up; their locks stay held so this process never reuses them.
+    nonisolated(unsafe) private static var quarantined: [UserIDLease] = []
+    private static let quarantineLock = NSLock()
+
+    /// Keeps the id locked for the rest of this process's life (its processes would count against the next
+    /// run's RLIMIT_NPROC).
+    func quarantine() {
+        Self.quarantineLock.lock()
+        Self.quarantined.append(self)
+        Self.quarantineLock.unlock()
+    }
+
     /// Gives the id back.
     func release() {
         if fd >= 0 {

@@ -2,6 +2,7 @@
 // early exits, the environment, stdin, large programs, batches, and refusal to run unisolated.
 
 import Foundation
+import Glibc
 import Testing
 @testable import Sandbox
 
@@ -144,6 +145,30 @@ import Testing
         #expect(result.status == .passed, "\(result.status)")
         #expect(result.isolation == .none)
         #expect(result.stdout == "ran\n")
+    }
+
+    @Test func isolationNoneCleansUpDaemonizedDescendantsForRootCallers() async throws {
+        let sandbox = try ProcessSandbox(configuration: .init(isolation: .none, allowUnisolated: true, maxConcurrency: 1))
+        let token = SandboxTestSupport.uniqueToken()
+        let program = """
+            import os
+            if os.fork() == 0:
+                os.setsid()
+                if os.fork() == 0:
+                    os.execv("/usr/bin/python3", ["python3", "-c", "import time; time.sleep(600)", "\(token)"])
+                os._exit(0)
+            os.wait()
+            """
+        let result = await sandbox.run(program, limits: limits)
+        #expect(result.status == .passed, "\(result.status)")
+        let left = SandboxTestSupport.survivors(of: token)
+        if SandboxTestSupport.callerIsRoot {
+            #expect(left.isEmpty, "every process of the run's uid is killed after the run")
+        } else {
+            // Documented: without namespaces or a dedicated uid, a daemonized descendant escapes.
+            #expect(!left.isEmpty)
+            for pid in left { kill(pid, SIGKILL) }
+        }
     }
 
     @Test func missingIsolationToolIsUnavailableWithTheReason() async throws {

@@ -11,6 +11,10 @@ enum SandboxTestSupport {
         try ProcessSandbox(configuration: .init(isolation: .bubblewrap, maxConcurrency: 2))
     }
 
+    /// Whether the tests run as root: only then does each run get its own uid, so that RLIMIT_NPROC binds
+    /// (non-root callers get the weaker protection described in CodeSandbox.swift).
+    static var callerIsRoot: Bool { geteuid() == 0 }
+
     /// The shared sandbox.
     static func sandbox() throws -> ProcessSandbox { try shared.get() }
 
