@@ -37,8 +37,12 @@ func craftSafetensors(_ header: String, data: [UInt8] = [], length: UInt64? = ni
         }
         #expect(try file.tensorInfo(named: "w.bf16").dtype == .bf16)
         #expect(try file.tensorInfo(named: "w.scalar").elementCount == 1)
-        let ints = try file.rawData("w.i32")
-        #expect(Array(ints) == le32(7) + le32(UInt32(bitPattern: -9)))
+        #expect(try file.withRawData("w.i32") { Array($0) } == le32(7) + le32(UInt32(bitPattern: -9)))
+        let view = try file.float32View("w.f32")
+        #expect(Array(view) == fixture["w.f32"]?.stored)
+        #expect(UnsafeRawPointer(view.baseAddress) == file.mappedFile.bytes.baseAddress.map { $0 + file.dataOffset })
+        #expect(safetensorsError { _ = try file.float32View("w.bf16") }
+            == .unsupportedDType(file: referenceURL.path, tensor: "w.bf16", dtype: .bf16, operation: "float32View (F32, 4-byte aligned)"))
         #expect(safetensorsError { _ = try file.floats("w.i32") }
             == .unsupportedDType(file: referenceURL.path, tensor: "w.i32", dtype: .i32, operation: "floats"))
         #expect(safetensorsError { _ = try file.floats("nope") } == .tensorNotFound(file: referenceURL.path, tensor: "nope"))

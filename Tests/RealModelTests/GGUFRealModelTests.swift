@@ -1,6 +1,7 @@
 // GGUFFile on the real SmolLM2-135M-Instruct.Q4_1.gguf: metadata, tensor table and dequantized values against
 // the reference Python `gguf` package (Fixtures/formats/smollm2_rows.json, Scripts/fixtures/formats_smollm2.py),
-// plus dequantization throughput of its Q8_0 embedding and Q4_1 matrices (printed; run in release).
+// a byte-for-byte rewrite through GGUFWriter (so files we write follow llama.cpp's own layout), plus
+// dequantization throughput of its Q8_0 embedding and Q4_1 matrices (printed; run in release).
 import Foundation
 import ModelFormats
 import Testing
@@ -75,6 +76,25 @@ import Testing
         let squares = values.reduce(0.0) { $0 + Double($1) * Double($1) }
         #expect(abs(sum - facts.sum) <= 1e-3 * max(1, abs(facts.sum)))
         #expect(abs(squares - facts.sum_of_squares) <= 1e-6 * facts.sum_of_squares)
+    }
+
+    /// The model file was written by llama.cpp; copying its metadata and raw tensors through GGUFWriter must
+    /// reproduce it exactly (key order, tensor-info encoding, alignment padding, data offsets).
+    @Test func rewritingTheModelReproducesLlamaCppBytes() throws {
+        let source = try ModelLocator.smolLM2()
+        let file = try GGUFFile(url: source)
+        var writer = GGUFWriter(alignment: file.alignment)
+        for key in file.metadataKeys { try writer.setValue(file.value(key), forKey: key) }
+        for tensor in file.tensors {
+            try writer.addTensor(tensor.name, shape: tensor.shape, type: tensor.type,
+                                 rawData: file.withRawData(tensor.name) { Array($0) })
+        }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("GGUFRealModelTests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let copy = directory.appendingPathComponent("copy.gguf")
+        try writer.write(to: copy)
+        #expect(try Data(contentsOf: copy) == Data(contentsOf: source))
     }
 
     @Test func dequantizationThroughput() throws {

@@ -89,11 +89,41 @@ public final class SafetensorsFile: Sendable {
     /// Whether the file has a tensor named `name`.
     public func hasTensor(named name: String) -> Bool { tensorIndex[name] != nil }
 
-    /// The raw little-endian bytes of a tensor (zero-copy; valid while this `SafetensorsFile` is alive).
+    /// The raw little-endian bytes of a tensor (zero-copy), valid only while this `SafetensorsFile` is alive
+    /// (Swift may release an unused object before the end of a statement; prefer ``withRawData(_:_:)``).
     ///
     /// - Throws: ``SafetensorsError/tensorNotFound(file:tensor:)``.
     public func rawData(_ name: String) throws(SafetensorsError) -> UnsafeRawBufferPointer {
         rawData(try tensorInfo(named: name))
+    }
+
+    /// Calls `body` with the raw bytes of a tensor, keeping the file mapped during the call.
+    ///
+    /// - Parameters:
+    ///   - name: The tensor name.
+    ///   - body: Receives `byteCount` little-endian bytes; must not escape the pointer.
+    /// - Returns: What `body` returns.
+    /// - Throws: ``SafetensorsError/tensorNotFound(file:tensor:)``, or what `body` throws.
+    public func withRawData<Result>(_ name: String, _ body: (UnsafeRawBufferPointer) throws -> Result) throws -> Result {
+        let info = try tensorInfo(named: name)
+        return try withExtendedLifetime(self) { try body(rawData(info)) }
+    }
+
+    /// A zero-copy `Float` view of an F32 tensor, valid only while this `SafetensorsFile` is alive (hold a
+    /// strong reference to the file for as long as the view is used).
+    ///
+    /// - Parameter name: The name of an F32 tensor.
+    /// - Returns: `elementCount` floats in row-major order.
+    /// - Throws: ``SafetensorsError/tensorNotFound(file:tensor:)``, or ``SafetensorsError/unsupportedDType(file:tensor:dtype:operation:)``
+    ///   if the tensor is not F32 or its data is not 4-byte aligned in memory (use ``floats(_:)`` then).
+    public func float32View(_ name: String) throws(SafetensorsError) -> UnsafeBufferPointer<Float> {
+        let info = try tensorInfo(named: name)
+        let raw = rawData(info)
+        guard info.dtype == .f32, Int(bitPattern: raw.baseAddress) % MemoryLayout<Float>.alignment == 0 else {
+            throw .unsupportedDType(file: url.path, tensor: name, dtype: info.dtype, operation: "float32View (F32, 4-byte aligned)")
+        }
+        guard let start = raw.baseAddress else { return UnsafeBufferPointer(start: nil, count: 0) }
+        return UnsafeBufferPointer(start: start.assumingMemoryBound(to: Float.self), count: info.elementCount)
     }
 
     private func rawData(_ info: SafetensorsTensorInfo) -> UnsafeRawBufferPointer {
