@@ -43,7 +43,11 @@ import Tokenizers
         let smol = try TokenizerFixtures.tiny("tiny_smollm")
         #expect(smol.preTokenizer == .smolLM)
         #expect(smol.normalizer == .none)
-        #expect(smol.bosTokenId == nil)
+        // From the tokenizer_config.json beside it: names resolved to ids, chat template detected.
+        #expect(smol.bosTokenId == smol.tokenId(for: "<|im_start|>") && !smol.specialTokens.addBOS)
+        #expect(smol.eosTokenId == smol.tokenId(for: "<|im_end|>") && smol.padTokenId == smol.eosTokenId)
+        #expect(smol.encode("hi", addSpecialTokens: true) == smol.encode("hi", addSpecialTokens: false))
+        #expect(ChatTemplate(for: smol) == .smolLM2)
         let llama = try TokenizerFixtures.tiny("tiny_llama3")
         #expect(llama.preTokenizer == .llama3)
         #expect(llama.ignoresMerges)
