@@ -127,6 +127,10 @@ extension BPETokenizer {
                 throw TokenizerError.invalidValue(key: "added_tokens[\(index)]", source: source,
                                                   expected: "an object with an integer 'id' and a non-empty 'content'")
             }
+            if entry["single_word"] as? Bool ?? false {
+                throw TokenizerError.unsupportedComponent(
+                    key: "added_tokens[\(index)].single_word", value: "true", source: source, supported: ["false"])
+            }
             return AddedToken(id: Int32(id), content: content, special: entry["special"] as? Bool ?? false,
                               leftStrip: entry["lstrip"] as? Bool ?? false, rightStrip: entry["rstrip"] as? Bool ?? false)
         }

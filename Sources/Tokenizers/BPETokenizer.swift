@@ -33,9 +33,12 @@ public struct BPETokenizer: Tokenizer {
     public let normalizer: Normalizer
     /// BOS/EOS/PAD/UNK ids and whether BOS/EOS are added.
     public let specialTokens: SpecialTokenIds
+    /// See ``Tokenizer/eosTokenIds``: the configured EOS plus end-of-turn control tokens present.
     public let eosTokenIds: [Int32]
+    /// The Jinja chat template from GGUF `tokenizer.chat_template` or `tokenizer_config.json`.
     public let chatTemplateSource: String?
 
+    // Tokenizer conformance (documented on the protocol).
     public var vocabularySize: Int { pieces.count }
     public var bosTokenId: Int32? { specialTokens.bos }
     public var padTokenId: Int32? { specialTokens.pad }

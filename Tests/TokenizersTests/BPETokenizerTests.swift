@@ -95,3 +95,21 @@ import Tokenizers
         }
     }
 }
+
+@Suite struct AddedTokenStripTests {
+    struct Case: Decodable {
+        var text: String
+        var ids: [Int32]
+    }
+
+    struct Expected: Decodable { var cases: [Case] }
+
+    @Test func leftAndRightStripAbsorbWhitespaceLikeHuggingFace() throws {
+        let expected = try TokenizerFixtures.decode(Expected.self, "strip_expected.json")
+        let tokenizer = try TokenizerFixtures.tiny("strip")
+        #expect(expected.cases.count == 7)
+        for item in expected.cases {
+            #expect(tokenizer.encode(item.text, addSpecialTokens: false) == item.ids, "\(item.text.debugDescription)")
+        }
+    }
+}
