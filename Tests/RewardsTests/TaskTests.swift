@@ -138,3 +138,27 @@ import Testing
         for _ in 0..<1000 { #expect((3...7).contains(h.int(in: 3...7))) }
     }
 }
+
+@Suite struct TaskCatalogTests {
+    let registry = RewardRegistry.builtIn(environment: RewardEnvironment(mathChecker: IntegerAnswerChecker(), codeRunner: nil))
+
+    @Test func buildsTasksByName() throws {
+        let a = try TaskCatalog.make("arithmetic", parameters: ["level": .number(5)], registry: registry)
+        #expect((a as? ArithmeticTask)?.difficulty == (try ArithmeticTask.Difficulty.level(5)))
+        let c = try TaskCatalog.make("countdown", parameters: ["min_numbers": .number(4), "max_numbers": .number(4)], registry: registry)
+        let ex = try c.examples(split: .train, count: 5, seed: 1)
+        #expect(ex.allSatisfy { if case .countdown(let n, _) = $0.kind { n.count == 4 } else { false } })
+        let g = try TaskCatalog.make("gsm8k", dataDirectory: RewardsFixtures.url("missing"), registry: registry)
+        #expect(g.name == "gsm8k")
+        #expect(throws: RewardsError.self) { try g.examples(split: .test, count: 1, seed: 0) }  // no such file
+    }
+
+    @Test func rejectsBadRequests() {
+        #expect(throws: RewardsError.self) { try TaskCatalog.make("chess", registry: registry) }
+        #expect(throws: RewardsError.self) { try TaskCatalog.make("gsm8k", registry: registry) }
+        let unknown: [String: RewardParameterValue] = ["digits": .number(3)]
+        #expect(throws: RewardsError.self) { try TaskCatalog.make("arithmetic", parameters: unknown, registry: registry) }
+        let inverted: [String: RewardParameterValue] = ["min_numbers": .number(5), "max_numbers": .number(4)]
+        #expect(throws: RewardsError.self) { try TaskCatalog.make("countdown", parameters: inverted, registry: registry) }
+    }
+}

@@ -36,7 +36,6 @@ public struct RewardParameterReader {
     /// Reward name (for errors).
     public let reward: String
     private let values: [String: RewardParameterValue]
-    private var used: Set<String> = []
     private let allowed: [String]
 
     init(reward: String, values: [String: RewardParameterValue], allowed: [String]) {
