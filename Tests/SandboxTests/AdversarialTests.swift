@@ -46,7 +46,8 @@ import Testing
         let bomb = "import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass\n"
         let result = await sandbox.run(bomb, limits: short)
         #expect(result.status == .timedOut)
-        #expect(result.wallTime < short.wallTime + 3)
+        // Tearing the namespace down takes longer when no process limit binds (non-root callers).
+        #expect(result.wallTime < short.wallTime + (SandboxTestSupport.callerIsRoot ? 3 : 8))
         let after = await sandbox.run("assert True", limits: limits)
         #expect(after.status == .passed, "\(after.status)")
     }
