@@ -182,13 +182,13 @@ struct CanonicalForm: Equatable, Sendable {
 
         mutating func power(_ base: CanonicalForm, _ q: Rational) throws(MathVerificationError) -> CanonicalForm? {
             if let r = base.rationalValue, q.isInteger {
-                guard let n = Int(exactly: q.numerator), let p = r.power(n, maxBits: Self.maxBits) else { return nil }
+                guard let n = Int(exactly: q.numerator), n > Int.min / 2, let p = r.power(n, maxBits: Self.maxBits) else { return nil }
                 try budget.spend(p.wordCount, stage: "power")
                 return .constant(p)
             }
             // Expanding powers of sums grows fast ((x+1)^64 has 65 big coefficients): beyond a small degree,
             // leave the comparison to numeric sampling.
-            guard let n = Int(exactly: q.numerator), abs(n) <= (base.terms.count > 1 ? 12 : 64) else { return nil }
+            guard let n = Int(exactly: q.numerator), n > Int.min / 2, abs(n) <= (base.terms.count > 1 ? 12 : 64) else { return nil }
             var b = base
             if n < 0 {
                 guard let inv = try invert(base) else { return nil }

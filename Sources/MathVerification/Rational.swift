@@ -41,7 +41,7 @@ public struct Rational: Hashable, Sendable, CustomStringConvertible, Comparable 
         if s.first == "-" { negative = true; s = s.dropFirst() } else if s.first == "+" { s = s.dropFirst() }
         var exponent = 0
         if let eIndex = s.firstIndex(where: { $0 == "e" || $0 == "E" }) {
-            guard let e = Int(s[s.index(after: eIndex)...]), abs(e) <= 400 else { return nil }
+            guard let e = Int(s[s.index(after: eIndex)...]), (-400...400).contains(e) else { return nil }
             exponent = e
             s = s[..<eIndex]
         }
@@ -105,6 +105,7 @@ public struct Rational: Hashable, Sendable, CustomStringConvertible, Comparable 
     ///   - maxBits: refuse (return nil) when the result would exceed about this many bits.
     public func power(_ exponent: Int, maxBits: Int) -> Rational? {
         if exponent == 0 { return .one }
+        guard exponent > Int.min / 2 else { return nil }  // abs() must not overflow
         if isZero { return exponent > 0 ? .zero : nil }
         if numerator.magnitude == 1 && denominator == 1 {
             return isNegative && exponent % 2 != 0 ? Rational(-1) : .one

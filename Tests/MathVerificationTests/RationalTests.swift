@@ -12,7 +12,7 @@ struct RationalTests {
         #expect(r == Rational(BigInt(numerator), BigInt(denominator)))
     }
 
-    @Test(arguments: ["", ".", "1.2.3", "abc", "1e999", "--1"])
+    @Test(arguments: ["", ".", "1.2.3", "abc", "1e999", "--1", "1e-9223372036854775808", "1e9223372036854775807"])
     func rejectsNonDecimals(text: String) {
         #expect(Rational(decimal: text) == nil)
     }
