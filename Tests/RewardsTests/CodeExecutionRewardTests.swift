@@ -40,6 +40,14 @@ import Testing
         #expect(try reward(.fraction).score(Completion("```python\ndef is_not_prime(n):\n    return True\n```"), for: m) == 0.5)
     }
 
+    @Test func trivialAssertTrueLinesGiveNoCredit() throws {
+        let ex = RewardExample(prompt: "def f(x):\n", kind: .code(.humanEval(prompt: "def f(x):\n",
+            test: "def check(candidate):\n    assert candidate(1) == 2\n    assert True, 'debug'\n    for i in range(3):\n        assert candidate(i) == i + 1\n    assert True\n", entryPoint: "f")))
+        #expect(try reward().score(Completion("    return x + 1\n"), for: ex) == 1)
+        #expect(try reward().score(Completion("    return 0\n"), for: ex) == 0)      // 2 real tests, both fail
+        #expect(try reward().score(Completion("    return 2\n"), for: ex) == 0.5)    // first passes, loop fails
+    }
+
     @Test func brokenCodeAndTimeoutsScoreWithoutThrowing() throws {
         let ex = mbpp[0]
         #expect(try reward().score(Completion("```python\ndef similar_elements(:\n```"), for: ex) == 0)

@@ -90,6 +90,9 @@ import Testing
         let text = report.render()
         #expect(text.contains("completions.jsonl: 3 samples, 1 malformed lines skipped"))
         #expect(text.contains("accuracy") && text.contains("0.6667"))
+        let json = try JSONSerialization.jsonObject(with: Data(try report.json().utf8)) as! [String: Any]
+        #expect(json["samples"] as? Int == 3 && json["skipped_lines"] as? [Int] == [4])
+        #expect((json["statistics"] as? [[String: Any]])?.map { $0["name"] as? String } == ["accuracy", "format", "reward"])
     }
 
     @Test func verifyExplains() throws {

@@ -112,6 +112,30 @@ public struct RewardReport: Sendable, Equatable {
     }
 }
 
+extension RewardReport {
+    /// The report as one JSON object (for `r1 reward --json` and logs): `file`, `samples`, `weights`,
+    /// `statistics` (name, count, notApplicable, failed, mean, std), `skipped_lines`, `failures`,
+    /// `samples_per_second`.
+    /// - Returns: UTF-8 JSON text with sorted keys.
+    /// - Throws: an encoding error (not expected for finite statistics).
+    public func json() throws -> String {
+        struct Payload: Encodable {
+            var file: String
+            var samples: Int
+            var weights: [Double]
+            var statistics: [RewardStatistics]
+            var skipped_lines: [Int]
+            var failures: [String]
+            var samples_per_second: Double
+        }
+        let p = Payload(file: file, samples: sampleCount, weights: weights, statistics: statistics,
+                        skipped_lines: skipped.map(\.line), failures: failureExamples, samples_per_second: samplesPerSecond)
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try e.encode(p), as: UTF8.self)
+    }
+}
+
 extension String {
     func leftPadded(_ n: Int) -> String { count >= n ? self : String(repeating: " ", count: n - count) + self }
 }

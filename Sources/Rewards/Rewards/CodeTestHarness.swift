@@ -9,7 +9,8 @@ import Foundation
 ///
 /// The candidate runs in its own namespace. HumanEval: `check`'s top-level statements that contain an
 /// `assert` become individual tests (each wrapped so a failure is counted and the next one runs); other
-/// statements run normally. MBPP: each `test_list` entry is one test. Each finished test prints
+/// statements run normally; the `assert True, "..."` debugging lines of 37 HumanEval tests are dropped so
+/// they do not give free partial credit. MBPP: each `test_list` entry is one test. Each finished test prints
 /// `<nonce> T <0|1>`; the end prints `<nonce> END`. The nonce is random per program, so the candidate
 /// cannot easily forge results (it is not a security boundary: the sandbox is).
 public enum CodeTestHarness {
@@ -51,6 +52,8 @@ public enum CodeTestHarness {
                     if isinstance(_r1_node, _r1_ast.FunctionDef) and _r1_node.name == "check":
                         _r1_body = []
                         for _r1_st in _r1_node.body:
+                            if isinstance(_r1_st, _r1_ast.Assert) and isinstance(_r1_st.test, _r1_ast.Constant) and _r1_st.test.value is True:
+                                continue
                             if _r1_has_assert(_r1_st):
                                 _r1_units += 1
                                 _r1_ok = _r1_ast.parse("_r1_mark(True)").body[0]
