@@ -62,6 +62,7 @@ public indirect enum MathExpression: Hashable, Sendable, CustomStringConvertible
         }
     }
 
+    /// A plain-text rendering for explanations and debugging (not LaTeX).
     public var description: String {
         switch self {
         case let .number(r): return r.description

@@ -14,6 +14,7 @@ public enum MathVerificationError: Error, CustomStringConvertible, Equatable, Se
     /// The work budget (operation count or deadline) ran out while doing `stage`.
     case budgetExceeded(stage: String, operations: Int, limit: Int)
 
+    /// What went wrong, where, and what to do.
     public var description: String {
         switch self {
         case let .invalidConfiguration(field, value, rule):

@@ -24,7 +24,9 @@ public struct Rational: Hashable, Sendable, CustomStringConvertible, Comparable 
     /// Creates an integer rational.
     public init(_ value: Int) { self.init(BigInt(value), 1) }
 
+    /// 0.
     public static let zero = Rational(0)
+    /// 1.
     public static let one = Rational(1)
 
     /// Parses a decimal literal such as "12", "-0.35625", ".5", "1.5e-3" exactly.
@@ -57,8 +59,11 @@ public struct Rational: Hashable, Sendable, CustomStringConvertible, Comparable 
         self = value
     }
 
+    /// Whether the value is 0.
     public var isZero: Bool { numerator.isZero }
+    /// Whether the denominator is 1.
     public var isInteger: Bool { denominator == 1 }
+    /// Whether the value is below 0.
     public var isNegative: Bool { numerator.sign == .minus && !numerator.isZero }
     /// Number of machine words in numerator and denominator: the cost unit charged to `WorkBudget`.
     public var wordCount: Int { numerator.magnitude.words.count + denominator.magnitude.words.count }
@@ -73,13 +78,18 @@ public struct Rational: Hashable, Sendable, CustomStringConvertible, Comparable 
         return Double(numerator >> shift) / Double(denominator >> shift)
     }
 
+    /// "n" for integers, "n/d" otherwise.
     public var description: String { isInteger ? "\(numerator)" : "\(numerator)/\(denominator)" }
 
+    /// Negation.
     public static prefix func - (x: Rational) -> Rational { Rational(-x.numerator, x.denominator) }
+    /// Exact sum.
     public static func + (a: Rational, b: Rational) -> Rational {
         Rational(a.numerator * b.denominator + b.numerator * a.denominator, a.denominator * b.denominator)
     }
+    /// Exact difference.
     public static func - (a: Rational, b: Rational) -> Rational { a + (-b) }
+    /// Exact product.
     public static func * (a: Rational, b: Rational) -> Rational {
         Rational(a.numerator * b.numerator, a.denominator * b.denominator)
     }
@@ -95,6 +105,7 @@ public struct Rational: Hashable, Sendable, CustomStringConvertible, Comparable 
         return q
     }
 
+    /// Exact order.
     public static func < (a: Rational, b: Rational) -> Bool {
         a.numerator * b.denominator < b.numerator * a.denominator
     }

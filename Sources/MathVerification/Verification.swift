@@ -48,6 +48,7 @@ public struct Verification: Equatable, Sendable, CustomStringConvertible {
         self.explanation = explanation
     }
 
+    /// "EQUIVALENT [method] explanation" or "NOT EQUIVALENT …".
     public var description: String {
         "\(isEquivalent ? "EQUIVALENT" : "NOT EQUIVALENT") [\(method.rawValue)] \(explanation)"
     }
