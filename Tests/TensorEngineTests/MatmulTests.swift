@@ -20,18 +20,19 @@ import Testing
         #expect(centralDifferenceError(inputs: b, analytic: db, upstream: g) { forward(x, w, $0) } < 1e-5)
     }
 
-    @Test(arguments: [1, 2]) func blasMatchesNaive(threads: Int) {
+    /// rows 64 takes the BLAS path, rows 1, 5, 16 the small-batch kernel; sizes reach the two-worker split.
+    @Test(arguments: [(1, 64), (2, 64), (1, 5), (2, 16), (1, 1)]) func optimisedMatchesNaive(threads: Int, rows: Int) {
         let previous = Parallel.threadCount
         Parallel.threadCount = threads
         defer { Parallel.threadCount = previous }
-        // Big enough to take the two-worker split path.
-        let rows = 64, inF = 96, outF = 700
+        let inF = rows <= 16 ? 33 : 97, outF = rows <= 16 ? 9000 : 700
         let x = randomDoubles(rows * inF, seed: 5).floats, w = randomDoubles(outF * inF, seed: 6).floats
         let b = randomDoubles(outF, seed: 7).floats, g = randomDoubles(rows * outF, seed: 8).floats
         var out = [Float](repeating: 0, count: rows * outF), ref = out
         matmulForward(&out, x, w, b, rows: rows, inFeatures: inF, outFeatures: outF)
         matmulForwardNaive(&ref, x, w, b, rows: rows, inFeatures: inF, outFeatures: outF)
         #expect(closeness(out, ref, rtol: 1e-4, atol: 1e-4) <= 1)
+        if rows <= smallBatchRowLimit { return }  // the backward has no small-batch path
         var dx = [Float](repeating: 0.5, count: rows * inF), dw = [Float](repeating: 0.25, count: outF * inF)
         var db = [Float](repeating: 1, count: outF)
         var rdx = dx, rdw = dw, rdb = db

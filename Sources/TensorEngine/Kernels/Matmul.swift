@@ -1,5 +1,6 @@
 // Linear layer in the Hugging Face layout: y[N, OC] = x[N, IC] · W[OC, IC]ᵀ (+ b[OC]).
-// Optimised versions go through BLAS and split large products in two halves across workers;
+// Optimised versions go through BLAS (or, for ≤ 16 rows, SmallBatchMatmul.swift) and split large products
+// in two halves across workers;
 // the naive generic versions are the reference (and run in Double for gradient checks).
 
 /// Work (multiply-adds) above which a GEMM is split across two workers.
@@ -22,6 +23,11 @@ package func matmulForward(
         let start = part * chunk
         let width = min(chunk, outFeatures - start)
         if width <= 0 { return }
+        if rows <= smallBatchRowLimit {
+            smallBatchMatmulForward(out, inp, weight, rows: rows, inFeatures: inFeatures, outFeatures: outFeatures,
+                                    columns: start..<(start + width))
+            return
+        }
         BLAS.sgemm(.none, .transposed, m: rows, n: width, k: inFeatures, a: inp, lda: inFeatures,
                    b: weight + start * inFeatures, ldb: inFeatures, beta: 0, c: out + start, ldc: outFeatures)
     }
