@@ -18,8 +18,10 @@ public struct AnswerExtractor: Sendable, Equatable, Codable {
     /// Creates an extractor with the given rule order.
     public init(rules: [ExtractionRule]) { self.rules = rules }
 
-    /// Rules for model completions: boxed, answer tag, ####, answer phrase, last LaTeX block, last number.
-    public static let completion = AnswerExtractor(rules: [.boxed, .answerTag, .gsm8kHashes, .answerPhrase, .lastLatex, .lastNumber])
+    /// Rules for model completions: answer tag (R1 format; a box inside it wins), boxed, ####, answer phrase,
+    /// last LaTeX block, last number. The tag comes first so that a `\boxed{}` inside `<think>` does not
+    /// override the declared answer.
+    public static let completion = AnswerExtractor(rules: [.answerTag, .boxed, .gsm8kHashes, .answerPhrase, .lastLatex, .lastNumber])
     /// Rules for gold answers: #### (GSM8K), boxed (MATH solutions), otherwise the whole string.
     public static let gold = AnswerExtractor(rules: [.gsm8kHashes, .boxed, .answerTag, .wholeString])
 

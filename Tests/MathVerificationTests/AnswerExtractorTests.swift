@@ -87,6 +87,7 @@ struct AnswerExtractorTests {
         #expect(e.extract(from: "The answer is 5. Then $7$") == ExtractedAnswer(text: "5", rule: .answerPhrase))
         #expect(e.extract(from: "we get $\\pi$") == ExtractedAnswer(text: "\\pi", rule: .lastLatex))
         #expect(e.extract(from: "maybe 3 or 8") == ExtractedAnswer(text: "8", rule: .lastNumber))
+        #expect(e.extract(from: "<think>maybe \\boxed{3}</think><answer>4</answer>") == ExtractedAnswer(text: "4", rule: .answerTag))
         #expect(e.extract(from: "no idea") == nil)
         #expect(e.extract(from: "") == nil)
     }
