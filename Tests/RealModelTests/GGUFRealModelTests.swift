@@ -6,7 +6,7 @@ import Foundation
 import ModelFormats
 import Testing
 
-@Suite struct GGUFRealModelTests {
+@Suite(.serialized) struct GGUFRealModelTests {  // serialized: the throughput test must not share the CPU with its siblings
     struct TensorFacts: Decodable {
         var type: String
         var shape: [Int]

@@ -173,7 +173,7 @@ public final class GGUFFile: Sendable {
             throw .invalidShape(file: file, tensor: name, shape: rawShape,
                                 reason: "ne0 = \(rawShape[0]) is not a multiple of the \(type.name) block size \(type.blockSize)")
         }
-        let (byteCount, overflow) = (elementCount / type.blockSize).multipliedReportingOverflow(by: type.typeSize)
+        let (_, overflow) = (elementCount / type.blockSize).multipliedReportingOverflow(by: type.typeSize)
         guard !overflow else { throw .tensorSizeOverflow(file: file, tensor: name) }
         guard offset % UInt64(alignment) == 0 else {
             throw .misalignedTensor(file: file, tensor: name, offset: offset, alignment: alignment)

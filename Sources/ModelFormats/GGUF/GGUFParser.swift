@@ -58,25 +58,26 @@ struct GGUFParser {
 
     /// Reads one value of `type` for metadata key `key`.
     mutating func readValue(_ type: GGUFValueType, key: String, inArray: Bool = false) throws(GGUFError) -> GGUFValue {
-        let context = inArray ? "array element of key '\(key)'" : "value of key '\(key)'"
+        // Built only when an error is thrown: arrays hold up to ~10^5 elements.
+        func context() -> String { inArray ? "array element of key '\(key)'" : "value of key '\(key)'" }
         switch type {
-        case .uint8: return .uint8(try read(UInt8.self, context))
-        case .int8: return .int8(try read(Int8.self, context))
-        case .uint16: return .uint16(try read(UInt16.self, context))
-        case .int16: return .int16(try read(Int16.self, context))
-        case .uint32: return .uint32(try read(UInt32.self, context))
-        case .int32: return .int32(try read(Int32.self, context))
-        case .float32: return .float32(Float(bitPattern: try read(UInt32.self, context)))
+        case .uint8: return .uint8(try read(UInt8.self, context()))
+        case .int8: return .int8(try read(Int8.self, context()))
+        case .uint16: return .uint16(try read(UInt16.self, context()))
+        case .int16: return .int16(try read(Int16.self, context()))
+        case .uint32: return .uint32(try read(UInt32.self, context()))
+        case .int32: return .int32(try read(Int32.self, context()))
+        case .float32: return .float32(Float(bitPattern: try read(UInt32.self, context())))
         case .bool:
-            let byte = try read(UInt8.self, context)
+            let byte = try read(UInt8.self, context())
             guard byte <= 1 else {
                 throw .typeMismatch(file: fileName, key: key, expected: "bool byte 0 or 1", found: "byte \(byte)")
             }
             return .bool(byte == 1)
-        case .string: return .string(try readString(context))
-        case .uint64: return .uint64(try read(UInt64.self, context))
-        case .int64: return .int64(try read(Int64.self, context))
-        case .float64: return .float64(Double(bitPattern: try read(UInt64.self, context)))
+        case .string: return .string(try readString(context()))
+        case .uint64: return .uint64(try read(UInt64.self, context()))
+        case .int64: return .int64(try read(Int64.self, context()))
+        case .float64: return .float64(Double(bitPattern: try read(UInt64.self, context())))
         case .array:
             guard !inArray else { throw .nestedArray(file: fileName, key: key) }
             let elementType = try readValueType(key: key)
