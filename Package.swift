@@ -20,7 +20,7 @@ let package = Package(
         .executable(name: "r1", targets: ["r1"]),
         .library(name: "SwiftR1", targets: [
             "TensorEngine", "ModelFormats", "Tokenizers", "Models", "Generation",
-            "Sandbox", "MathVerification", "Rewards", "Training", "Trainers",
+            "Sandbox", "MathVerification", "Rewards", "Training", "Trainers", "Evaluation",
         ]),
     ],
     dependencies: [
@@ -48,10 +48,14 @@ let package = Package(
         .target(name: "Trainers", dependencies: [
             "TensorEngine", "Models", "Generation", "Tokenizers", "Rewards", "Training", "ModelFormats",
         ], swiftSettings: optimized),
+        // Evaluation: pass@1 over k samples, unbiased pass@k, cons@k by mathematical equivalence.
+        .target(name: "Evaluation", dependencies: [
+            "Models", "Generation", "Tokenizers", "Rewards", "Training", "MathVerification",
+        ], swiftSettings: optimized),
         // Command-line tool
         .executableTarget(name: "r1", dependencies: [
             "TensorEngine", "ModelFormats", "Tokenizers", "Models", "Generation",
-            "Sandbox", "MathVerification", "Rewards", "Training", "Trainers",
+            "Sandbox", "MathVerification", "Rewards", "Training", "Trainers", "Evaluation",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: fastMath),
         // Tests: one target per library target; RealModelTests needs the SmolLM2 GGUF and runs in release.
@@ -65,6 +69,8 @@ let package = Package(
         .testTarget(name: "RewardsTests", dependencies: ["Rewards", "MathVerification", "Sandbox"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Models", "TensorEngine", "Generation", "Rewards", "Tokenizers"]),
         .testTarget(name: "TrainersTests", dependencies: ["Trainers", "Training", "Models", "Generation", "Rewards", "Tokenizers", "TensorEngine"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Rewards", "MathVerification", "Generation", "Models", "Tokenizers"]),
+        .testTarget(name: "r1Tests", dependencies: ["r1"]),
         .testTarget(name: "RealModelTests", dependencies: ["Models", "ModelFormats", "Tokenizers", "Generation", "TensorEngine"]),
     ]
 )

@@ -1,0 +1,2 @@
+// Evaluation: placeholder until the module lands.
+enum EvaluationModulePlaceholder {}

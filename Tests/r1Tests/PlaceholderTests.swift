@@ -1,0 +1,4 @@
+import Testing
+@testable import r1
+
+@Test func cliBuilds() { #expect(Bool(true)) }
