@@ -71,6 +71,8 @@ let package = Package(
         .testTarget(name: "TrainersTests", dependencies: ["Trainers", "Training", "Models", "Generation", "Rewards", "Tokenizers", "TensorEngine"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Rewards", "MathVerification", "Generation", "Models", "Tokenizers"]),
         .testTarget(name: "r1Tests", dependencies: ["r1"]),
-        .testTarget(name: "RealModelTests", dependencies: ["Models", "ModelFormats", "Tokenizers", "Generation", "TensorEngine"]),
+        .testTarget(name: "RealModelTests", dependencies: [
+            "Models", "ModelFormats", "Tokenizers", "Generation", "TensorEngine", "Sandbox", "Rewards", "Training", "Trainers",
+        ]),
     ]
 )
