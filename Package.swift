@@ -72,7 +72,7 @@ let package = Package(
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Rewards", "MathVerification", "Generation", "Models", "Tokenizers"]),
         .testTarget(name: "r1Tests", dependencies: ["r1"]),
         .testTarget(name: "RealModelTests", dependencies: [
-            "Models", "ModelFormats", "Tokenizers", "Generation", "TensorEngine", "Sandbox", "Rewards", "Training", "Trainers",
+            "Models", "ModelFormats", "Tokenizers", "Generation", "TensorEngine", "Sandbox", "Rewards", "Training", "Trainers", "Evaluation",
         ]),
     ]
 )
