@@ -8,7 +8,8 @@
 // - Processes: RLIMIT_NPROC on a dedicated uid per concurrency slot when the caller is root (fork bombs stop
 //   at the limit); for non-root callers the limit is offset by the machine's task count and is weaker.
 // - Output: stdout + stderr capped; the run is killed past the cap. Files: RLIMIT_FSIZE, and with bubblewrap
-//   a size-limited tmpfs at /tmp as the only writable place.
+//   size-limited tmpfs mounts at /tmp and /dev/shm as the only writable places (bubblewrap < 0.7 cannot
+//   size them: then only RLIMIT_FSIZE per file applies).
 // - Filesystem (bubblewrap): read-only root, private /tmp, /root and /home hidden, new /dev and /proc;
 //   root-only files such as /etc/shadow stay unreadable because the program runs as a non-root uid.
 // - Network (bubblewrap, unshare): a new network namespace with only `lo`; no DNS, no external traffic.
@@ -19,6 +20,9 @@
 //
 // What it does NOT protect:
 // - No seccomp filter: the full kernel syscall surface is reachable (kernel exploits are out of scope).
+//   Nested user namespaces are disabled only with bubblewrap >= 0.8 (--disable-userns).
+// - Where unprivileged user namespaces are off (e.g. Ubuntu 24.04's AppArmor default), bubblewrap and
+//   `unshare --map-root-user` fail for non-root callers and runs report sandboxUnavailable.
 // - Reading world-readable files is allowed (the root is bind-mounted read-only), including datasets on disk;
 //   hide directories with Configuration.hiddenPaths.
 // - CPU and memory are per process, not per run; there is no cgroup. Concurrent runs share the machine.

@@ -88,18 +88,21 @@ extension ProcessSandbox {
             hasStatusFD: false, wallTime: limits.wallTime, outputLimit: limits.outputBytes)
         switch isolation {
         case .bubblewrap:
-            var args = [tool ?? "bwrap", "--unshare-all", "--unshare-user", "--disable-userns", "--die-with-parent",
+            let bwrap = tool ?? "bwrap"
+            let features = BubblewrapFeatures.of(bwrap)
+            let size = features.tmpfsSize ? ["--size", String(limits.scratchBytes)] : []
+            var args = [bwrap, "--unshare-all", "--unshare-user", "--die-with-parent",
                         "--ro-bind", "/", "/", "--proc", "/proc",
                         // A new /dev, read-only except a size-limited /dev/shm (device nodes stay usable).
-                        "--dev", "/dev", "--size", String(limits.scratchBytes), "--tmpfs", "/dev/shm",
-                        "--remount-ro", "/dev",
-                        "--size", String(limits.scratchBytes), "--tmpfs", "/tmp"]
+                        "--dev", "/dev"] + size + ["--tmpfs", "/dev/shm", "--remount-ro", "/dev"]
+                + size + ["--tmpfs", "/tmp"]
+            if features.disableUserNamespaces { args.append("--disable-userns") }
             for path in configuration.hiddenPaths where FileManager.default.fileExists(atPath: path) {
                 // An empty read-only tmpfs over each hidden directory.
-                args += ["--size", "4096", "--tmpfs", path, "--remount-ro", path]
+                args += ["--tmpfs", path, "--remount-ro", path]
             }
             args += ["--chdir", "/tmp", "--json-status-fd", "4", "--"]
-            spec.executable = tool ?? "bwrap"
+            spec.executable = bwrap
             spec.arguments = args + python
             spec.environment = environment(privateDirectory: "/tmp")
             spec.workingDirectory = nil
