@@ -35,6 +35,8 @@ public enum MappedFileError: Error, CustomStringConvertible, Sendable, Equatable
 /// The mapping lives as long as the object; pointers obtained from ``bytes`` or ``slice(offset:count:)``
 /// are valid only while the `MappedFile` is alive. All accessors check bounds with overflow-checked
 /// arithmetic and return `nil` instead of trapping, so callers can turn bad offsets into typed errors.
+/// Like any memory map, it assumes the file is not truncated by another process while mapped (that would
+/// raise SIGBUS on access); model files are treated as immutable.
 ///
 /// ```swift
 /// let file = try MappedFile(url: url)

@@ -39,6 +39,16 @@ import Testing
         #expect(file.metadataKeys.count == file.metadata.count)
     }
 
+    @Test func readsVersion2Files() throws {
+        // Version 2 has the same layout as version 3 (64-bit counts); only version 1 used 32-bit counts.
+        let bytes = craftGGUF(version: 2, metadata: [("general.architecture", 8, ggufString("llama"))],
+                              tensors: [RawTensor(name: "w", dims: [2])], data: le32(Float(1.5).bitPattern) + le32(Float(-2).bitPattern))
+        let file = try GGUFFile(url: writeTemporaryFile(bytes, name: "v2.gguf"))
+        #expect(file.version == 2)
+        #expect(try file.string(GGUFMetadataKey.architecture) == "llama")
+        #expect(try file.dequantize("w") == [1.5, -2])
+    }
+
     @Test func typedAccessorsReportMissingKeysAndWrongTypes() throws {
         let file = try GGUFFile(url: Fixtures.quantGGUF)
         let path = Fixtures.quantGGUF.path
