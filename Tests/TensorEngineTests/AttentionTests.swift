@@ -28,7 +28,8 @@ import Testing
         for s in 8..<10 { for c in 0..<(hkv * d) { #expect(dk[s * hkv * d + c] == 0 && dv[s * hkv * d + c] == 0) } }
     }
 
-    @Test(arguments: [1, 2]) func blasMatchesNaive(threads: Int) {
+    /// Query blocks of 2 rows exercise the blocked (causal-skipping) path; 64 is one block.
+    @Test(arguments: [(1, 64), (2, 2), (1, 3)]) func blasMatchesNaive(threads: Int, queryBlock: Int) {
         let previous = Parallel.threadCount
         Parallel.threadCount = threads
         defer { Parallel.threadCount = previous }
@@ -37,13 +38,14 @@ import Testing
         let m = mask.floats
         var out = [Float](repeating: 0, count: q.count), ref = out
         var probs = [Float](repeating: 0, count: b * h * t * t), refProbs = probs
-        attentionForward(&out, &probs, q, k, v, m, batch: b, length: t, heads: h, kvHeads: hkv, headDim: d)
+        attentionForward(&out, &probs, q, k, v, m, batch: b, length: t, heads: h, kvHeads: hkv, headDim: d, queryBlock: queryBlock)
         attentionForwardNaive(&ref, &refProbs, q, k, v, m, batch: b, length: t, heads: h, kvHeads: hkv, headDim: d)
         #expect(closeness(out, ref, rtol: 1e-5, atol: 1e-6) <= 1)
         #expect(closeness(probs, refProbs, rtol: 1e-5, atol: 1e-7) <= 1)
         var dq = [Float](repeating: 0.1, count: q.count), dk = [Float](repeating: 0.1, count: k.count), dv = dk
         var rdq = dq, rdk = dk, rdv = dv
-        attentionBackward(&dq, &dk, &dv, g, probs, q, k, v, batch: b, length: t, heads: h, kvHeads: hkv, headDim: d)
+        attentionBackward(&dq, &dk, &dv, g, probs, q, k, v, batch: b, length: t, heads: h, kvHeads: hkv, headDim: d,
+                          queryBlock: queryBlock)
         attentionBackwardNaive(&rdq, &rdk, &rdv, g, refProbs, q, k, v, batch: b, length: t, heads: h, kvHeads: hkv, headDim: d)
         #expect(closeness(dq, rdq, rtol: 1e-4, atol: 1e-5) <= 1)
         #expect(closeness(dk, rdk, rtol: 1e-4, atol: 1e-5) <= 1)

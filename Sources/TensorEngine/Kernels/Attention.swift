@@ -8,15 +8,19 @@
 // Work is split across workers by (b, kv head), so gradient writes of different workers never overlap.
 
 /// Attention forward; fills `probs` (the cache the backward needs).
+///
+/// Queries are processed in blocks of `queryBlock` rows; a block only multiplies against the keys it can
+/// see (0..<block end), which skips most of the masked upper triangle.
 /// - Parameters:
-///   - out: [B, T, H, D], overwritten. - probs: [B, H, T, T], overwritten.
+///   - out: [B, T, H, D], overwritten. - probs: [B, H, T, T], overwritten (0 above the diagonal).
 ///   - q: [B, T, H, D]. - k: [B, T, Hkv, D]. - v: [B, T, Hkv, D].
 ///   - keyMask: [B, T], 1 = real token, 0 = padding; nil = all real.
 ///   - batch: B. - length: T. - heads: H. - kvHeads: Hkv (divides H). - headDim: D.
+///   - queryBlock: query rows per block (default 64).
 package func attentionForward(
     _ out: UnsafeMutablePointer<Float>, _ probs: UnsafeMutablePointer<Float>,
     _ q: UnsafePointer<Float>, _ k: UnsafePointer<Float>, _ v: UnsafePointer<Float>, _ keyMask: UnsafePointer<Float>?,
-    batch: Int, length: Int, heads: Int, kvHeads: Int, headDim: Int
+    batch: Int, length: Int, heads: Int, kvHeads: Int, headDim: Int, queryBlock: Int = 64
 ) {
     let t = length, d = headDim, rep = heads / kvHeads
     let qStride = heads * d, kvStride = kvHeads * d
@@ -27,11 +31,17 @@ package func attentionForward(
         let mask = keyMask.map { $0 + b * t }
         for h in g * rep..<(g + 1) * rep {
             let p = probs + (b * heads + h) * t * t
-            BLAS.sgemm(.none, .transposed, m: t, n: t, k: d, alpha: scale, a: q + b * t * qStride + h * d, lda: qStride,
-                       b: kb, ldb: kvStride, beta: 0, c: p, ldc: t)
-            for row in 0..<t { maskedSoftmaxRow(p + row * t, allowed: row + 1, total: t, mask: mask) }
-            BLAS.sgemm(.none, .none, m: t, n: d, k: t, a: p, lda: t, b: vb, ldb: kvStride,
-                       beta: 0, c: out + b * t * qStride + h * d, ldc: qStride)
+            let qh = q + b * t * qStride + h * d, oh = out + b * t * qStride + h * d
+            var r0 = 0
+            while r0 < t {
+                let r1 = min(t, r0 + queryBlock), rows = r1 - r0
+                BLAS.sgemm(.none, .transposed, m: rows, n: r1, k: d, alpha: scale, a: qh + r0 * qStride, lda: qStride,
+                           b: kb, ldb: kvStride, beta: 0, c: p + r0 * t, ldc: t)
+                for row in r0..<r1 { maskedSoftmaxRow(p + row * t, allowed: row + 1, total: t, mask: mask) }
+                BLAS.sgemm(.none, .none, m: rows, n: d, k: r1, a: p + r0 * t, lda: t, b: vb, ldb: kvStride,
+                           beta: 0, c: oh + r0 * qStride, ldc: qStride)
+                r0 = r1
+            }
         }
     }
 }
@@ -74,7 +84,7 @@ package func attentionBackward(
     _ dq: UnsafeMutablePointer<Float>, _ dk: UnsafeMutablePointer<Float>, _ dv: UnsafeMutablePointer<Float>,
     _ dout: UnsafePointer<Float>, _ probs: UnsafePointer<Float>,
     _ q: UnsafePointer<Float>, _ k: UnsafePointer<Float>, _ v: UnsafePointer<Float>,
-    batch: Int, length: Int, heads: Int, kvHeads: Int, headDim: Int
+    batch: Int, length: Int, heads: Int, kvHeads: Int, headDim: Int, queryBlock: Int = 64
 ) {
     let t = length, d = headDim, rep = heads / kvHeads
     let qStride = heads * d, kvStride = kvHeads * d
@@ -91,21 +101,27 @@ package func attentionBackward(
             let p = probs + (b * heads + h) * t * t
             let qh = q + b * t * qStride + h * d, dqh = dq + b * t * qStride + h * d
             let doh = dout + b * t * qStride + h * d
-            BLAS.sgemm(.none, .transposed, m: t, n: t, k: d, a: doh, lda: qStride, b: vb, ldb: kvStride,
-                       beta: 0, c: ds, ldc: t)
-            for row in 0..<t {
-                let pr = p + row * t, dr = ds + row * t
-                let n = row + 1
-                let rowDot = dot(pr, dr, count: n)
-                for s in 0..<n { dr[s] = pr[s] * (dr[s] - rowDot) }
-                for s in n..<t { dr[s] = 0 }
+            var r0 = 0
+            while r0 < t {
+                let r1 = min(t, r0 + queryBlock), rows = r1 - r0
+                let pb = p + r0 * t, dsb = ds + r0 * t
+                BLAS.sgemm(.none, .transposed, m: rows, n: r1, k: d, a: doh + r0 * qStride, lda: qStride, b: vb, ldb: kvStride,
+                           beta: 0, c: dsb, ldc: t)
+                for row in r0..<r1 {
+                    let pr = p + row * t, dr = ds + row * t
+                    let n = row + 1
+                    let rowDot = dot(pr, dr, count: n)
+                    for s in 0..<n { dr[s] = pr[s] * (dr[s] - rowDot) }
+                    for s in n..<r1 { dr[s] = 0 }
+                }
+                BLAS.sgemm(.none, .none, m: rows, n: d, k: r1, alpha: scale, a: dsb, lda: t, b: kb, ldb: kvStride,
+                           beta: 1, c: dqh + r0 * qStride, ldc: qStride)
+                BLAS.sgemm(.transposed, .none, m: r1, n: d, k: rows, alpha: scale, a: dsb, lda: t, b: qh + r0 * qStride,
+                           ldb: qStride, beta: 1, c: dkb, ldc: kvStride)
+                BLAS.sgemm(.transposed, .none, m: r1, n: d, k: rows, a: pb, lda: t, b: doh + r0 * qStride, ldb: qStride,
+                           beta: 1, c: dvb, ldc: kvStride)
+                r0 = r1
             }
-            BLAS.sgemm(.none, .none, m: t, n: d, k: t, alpha: scale, a: ds, lda: t, b: kb, ldb: kvStride,
-                       beta: 1, c: dqh, ldc: qStride)
-            BLAS.sgemm(.transposed, .none, m: t, n: d, k: t, alpha: scale, a: ds, lda: t, b: qh, ldb: qStride,
-                       beta: 1, c: dkb, ldc: kvStride)
-            BLAS.sgemm(.transposed, .none, m: t, n: d, k: t, a: p, lda: t, b: doh, ldb: qStride,
-                       beta: 1, c: dvb, ldc: kvStride)
         }
     }
 }
