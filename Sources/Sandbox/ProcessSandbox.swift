@@ -59,6 +59,8 @@ public final class ProcessSandbox: CodeSandbox, @unchecked Sendable {
 
     /// Runs one program on a pool thread and resumes with its result.
     ///
+    /// Task cancellation does not stop a run early; every run ends within its wall-time limit.
+    ///
     /// - Parameters:
     ///   - program: complete Python 3 source.
     ///   - limits: resource limits.
