@@ -196,6 +196,25 @@ let malformedSafetensorsCases: [MalformedSafetensors] = [
         }
     }
 
+    @Test func randomHeaderCorruptionNeverCrashes() throws {
+        let original = try Array(Data(contentsOf: referenceURL))
+        let directory = try temporaryDirectory()
+        var generator = SplitMix64(seed: 3)
+        for trial in 0..<200 {
+            var bytes = original
+            for _ in 0..<3 {
+                let position = Int(generator.next() % UInt64(min(original.count, 360)))
+                bytes[position] = UInt8(truncatingIfNeeded: generator.next())
+            }
+            let url = directory.appendingPathComponent("fuzz\(trial).safetensors")
+            try Data(bytes).write(to: url)
+            // Either a typed error or a file whose float tensors all convert in bounds.
+            if let file = try? SafetensorsFile(url: url) {
+                for tensor in file.tensors where tensor.dtype.isConvertibleToFloat { _ = try file.floats(tensor.name) }
+            }
+        }
+    }
+
     @Test func messagesNameFileTensorAndExpectation() {
         #expect(SafetensorsError.sizeMismatch(file: "m.safetensors", tensor: "w", shape: [2], dtype: .f32, expectedBytes: 8, actualBytes: 4).description
             == "safetensors m.safetensors: tensor 'w' shape [2] of F32 needs 8 bytes but its data_offsets span 4.")

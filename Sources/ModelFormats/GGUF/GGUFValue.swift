@@ -119,7 +119,13 @@ public enum GGUFValue: Sendable, Equatable, Hashable {
     /// The elements of an array of strings, or `nil` if not an array of strings.
     public var stringArrayValue: [String]? {
         guard case let .array(type, elements) = self, type == .string else { return nil }
-        return elements.map { $0.stringValue ?? "" }
+        var result = [String]()
+        result.reserveCapacity(elements.count)
+        for element in elements {
+            guard case let .string(value) = element else { return nil }
+            result.append(value)
+        }
+        return result
     }
 
     /// The elements of an array of integers as `Int`, or `nil` if not an integer array (or a value overflows).
