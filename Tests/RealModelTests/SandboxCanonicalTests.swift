@@ -2,10 +2,6 @@
 // bubblewrap sandbox, two at a time. Slow on 2 cores (MBPP/123, amicable numbers below 9999, alone needs
 // about 8 s of CPU; the whole set took 57 s under load 13), so it lives with the release-mode slow tests.
 // Needs bubblewrap and /usr/bin/python3 (Scripts/setup.sh); no model.
-// Needs "Sandbox" in RealModelTests' dependencies in Package.swift. Until then the `canImport` guard keeps
-// the target compiling (remove the guard once the dependency is declared).
-
-#if canImport(Sandbox)
 import Foundation
 import Sandbox
 import Testing
@@ -53,4 +49,3 @@ import Testing
         #expect(passed.isEmpty, "passed with `return None`: \(passed)")
     }
 }
-#endif
