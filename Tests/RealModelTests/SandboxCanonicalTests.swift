@@ -2,6 +2,7 @@
 // bubblewrap sandbox, two at a time. Slow on 2 cores (MBPP/123, amicable numbers below 9999, alone needs
 // about 8 s of CPU; the whole set took 57 s under load 13), so it lives with the release-mode slow tests.
 // Needs bubblewrap and /usr/bin/python3 (Scripts/setup.sh); no model.
+
 import Foundation
 import Sandbox
 import Testing
