@@ -60,28 +60,30 @@ public struct AnswerExtractor: Sendable, Equatable, Codable {
     }
 
     /// Whether the text contains a `\boxed` or `\fbox` command at all.
-    public static func hasBoxCommand(_ text: String) -> Bool { text.contains("\\boxed") || text.contains("\\fbox") }
+    public static func hasBoxCommand(_ text: String) -> Bool { text.utf8Contains("\\boxed") || text.utf8Contains("\\fbox") }
 
     /// Contents of every complete box, in order.
     /// - Returns: the contents (possibly empty array), or `nil` when the last box is unclosed.
     public static func allBoxed(in text: String) -> [String]? {
+        let starts = boxCommandOffsets(in: text)
+        guard !starts.isEmpty else { return [] }
+        let bytes = Array(text.utf8)
         var found: [String] = []
-        var rest = Substring(text)
-        while let r = rest.range(of: "\\boxed") ?? rest.range(of: "\\fbox") {
-            // Take the earlier of the two commands.
-            var start = r
-            if let f = rest.range(of: "\\fbox"), f.lowerBound < start.lowerBound { start = f }
-            let nextSearch = rest[start.upperBound...]
-            let nextBox = [nextSearch.range(of: "\\boxed"), nextSearch.range(of: "\\fbox")].compactMap { $0 }.min { $0.lowerBound < $1.lowerBound }
-            let segment = rest[start.lowerBound..<(nextBox?.lowerBound ?? rest.endIndex)]
-            if let content = lastBoxed(in: String(segment)) {
+        for (k, start) in starts.enumerated() {
+            let end = k + 1 < starts.count ? starts[k + 1] : bytes.count
+            let segment = String(decoding: bytes[start..<end], as: UTF8.self)
+            if let content = lastBoxed(in: segment) {
                 found.append(content)
-            } else if nextBox == nil {
+            } else if k + 1 == starts.count {
                 return nil
             }
-            rest = nextBox.map { rest[$0.lowerBound...] } ?? rest[rest.endIndex...]
         }
         return found
+    }
+
+    /// Byte offsets of every `\boxed` / `\fbox` command, ascending.
+    static func boxCommandOffsets(in text: String) -> [Int] {
+        (text.utf8Occurrences(of: "\\boxed") + text.utf8Occurrences(of: "\\fbox")).sorted()
     }
 
     /// Whether the last box is singled out as the answer: it sits inside a math block (`$\boxed{4}$`,
@@ -110,7 +112,10 @@ public struct AnswerExtractor: Sendable, Equatable, Codable {
     /// Content of the last `\boxed{…}` or `\fbox{…}` (balanced nested braces), or of `\boxed 5`.
     /// - Returns: the content, or `nil` if there is no box or the last box is unclosed.
     public static func lastBoxed(in text: String) -> String? {
-        let chars = Array(text)
+        // Only the last command matters: scan from it (byte search), not the whole completion.
+        guard let lastStart = boxCommandOffsets(in: text).last else { return nil }
+        let suffix = String(decoding: Array(text.utf8)[lastStart...], as: UTF8.self)
+        let chars = Array(suffix)
         var best: String?
         var i = 0
         let n = chars.count
@@ -141,7 +146,7 @@ public struct AnswerExtractor: Sendable, Equatable, Codable {
 
     /// Content of the last `<answer>…</answer>`; a `\boxed{}` inside it is unwrapped.
     public static func answerTag(in text: String) -> String? {
-        guard let open = text.range(of: "<answer>", options: .backwards) else { return nil }
+        guard text.utf8Contains("<answer>"), let open = text.range(of: "<answer>", options: .backwards) else { return nil }
         let rest = text[open.upperBound...]
         guard let close = rest.range(of: "</answer>") else { return nil }
         let inner = String(rest[..<close.lowerBound])
@@ -150,7 +155,7 @@ public struct AnswerExtractor: Sendable, Equatable, Codable {
 
     /// Text after the last `####` up to the end of its line (GSM8K reference answers).
     public static func gsm8kHashes(in text: String) -> String? {
-        guard let r = text.range(of: "####", options: .backwards) else { return nil }
+        guard text.utf8Contains("####"), let r = text.range(of: "####", options: .backwards) else { return nil }
         let line = text[r.upperBound...].prefix { $0 != "\n" }
         return String(line).trimmingWhitespace()
     }
