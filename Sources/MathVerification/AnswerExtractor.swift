@@ -182,8 +182,11 @@ public struct AnswerExtractor: Sendable, Equatable, Codable {
             out.append(c)
             prev = c
         }
-        let trimmed = out.trimmingWhitespace()
-        return trimmed.isEmpty ? nil : trimmed
+        // Markdown emphasis around the answer ("**Answer: 18**") is not part of it.
+        var trimmed = Substring(out.trimmingWhitespace())
+        while let l = trimmed.last, l == "*" || l == "_" { trimmed = trimmed.dropLast() }
+        let answer = trimmed.trimmingWhitespace()
+        return answer.isEmpty ? nil : answer
     }
 
     /// Content of the last `$…$`, `$$…$$`, `\(…\)` or `\[…\]` block (escaped `\$` is not a delimiter).

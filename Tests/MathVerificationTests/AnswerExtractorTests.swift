@@ -53,6 +53,7 @@ struct AnswerExtractorTests {
         ("The final answer is $\\frac{1}{2}$. Then $9$.", "\\frac{1}{2}"),
         ("Final Answer: 3.5 meters", "3.5 meters"),
         ("**Answer:** 12", "12"),
+        ("Janet makes $18.\n\n**Answer: 18**", "18"),
         ("the answer is \\boxed{4}", "4"),
     ])
     func answerPhrase(text: String, expected: String) {
