@@ -21,7 +21,9 @@ public final class BatchGenerator<Model: DecodingModel>: CompletionSampler {
     /// The model that produces logits.
     public let model: Model
     /// Largest number of sequences decoded together; also the number of cache slots. A prompt is admitted
-    /// only when all of its G samples fit, so at least G slots are always allocated.
+    /// only when all of its G samples fit, so at least G slots are always allocated. The cache holds
+    /// `slots × (longest prompt + maxNewTokens)` positions (for SmolLM2-135M about 46 KB per position), is
+    /// kept between requests and grows when a request needs more.
     public let maximumConcurrentSequences: Int
 
     private var cache: Model.Cache?

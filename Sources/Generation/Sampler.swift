@@ -189,7 +189,16 @@ public final class Sampler {
             return result
         }
         // Top-p: buckets wholly inside the nucleus are kept by threshold; only the boundary bucket is ordered.
+        // A cheap first try with a higher bound: if the tokens above it already hold the target mass, the
+        // nucleus (a prefix in decreasing order) ends among them, so the histogram can skip everything else.
         let target = topP * total
+        var threshold = threshold
+        for guess: Float in [1e-2, 1e-4] where guess > threshold {
+            if LogitsKernels.sum(weights, count: v, atLeast: guess) >= target {
+                threshold = Swift.max(guess, minP)
+                break
+            }
+        }
         let lastBucket = LogitsKernels.bucketMass(weights, count: v, atLeast: threshold, into: histogramMass, buckets: Self.bucketCount)
         var before = 0.0
         var boundary = -1

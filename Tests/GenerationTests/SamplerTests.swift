@@ -149,6 +149,9 @@ import Testing
         SamplingParameters(temperature: 1, topP: 0.9),
         SamplingParameters(temperature: 0.6, topK: 40, topP: 0.8, minP: 0.05),
         SamplingParameters(temperature: 1.3, minP: 0.2),
+        SamplingParameters(temperature: 0.5, topP: 0.95),  // nucleus above the 1e-4 guess
+        SamplingParameters(temperature: 2, topP: 0.7, minP: 0.3),  // nucleus above the 1e-2 guess, then min-p
+        SamplingParameters(temperature: 1, topP: 0.999),  // wide nucleus: neither guess holds the mass
     ])
     func fullVocabularyFastPathMatchesReferenceComposition(parameters: SamplingParameters) throws {
         let v = 49_152
