@@ -181,7 +181,7 @@ public final class Sampler {
             return result
         }
         let nucleusBound = topP < 1 ? Float((1 - topP) * total / Double(v)) : 0
-        let threshold = Swift.max(nucleusBound, minP)
+        var threshold = Swift.max(nucleusBound, minP)
         if threshold <= 0 { return result }  // nothing truncated
         if topP >= 1 {  // min-p alone: a pure threshold
             result.floor = threshold
@@ -192,7 +192,6 @@ public final class Sampler {
         // A cheap first try with a higher bound: if the tokens above it already hold the target mass, the
         // nucleus (a prefix in decreasing order) ends among them, so the histogram can skip everything else.
         let target = topP * total
-        var threshold = threshold
         for guess: Float in [1e-2, 1e-4] where guess > threshold {
             if LogitsKernels.sum(weights, count: v, atLeast: guess) >= target {
                 threshold = Swift.max(guess, minP)
