@@ -1,2 +1,0 @@
-// Evaluation: placeholder until the module lands.
-enum EvaluationModulePlaceholder {}
