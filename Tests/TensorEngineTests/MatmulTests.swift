@@ -43,6 +43,21 @@ import Testing
         #expect(closeness(db, rdb, rtol: 1e-4, atol: 1e-3) <= 1)
     }
 
+    @Test func smallBatchKernelHandlesOddShapes() {
+        let rows = 6, inF = 19, outF = 7
+        let x = randomDoubles(rows * inF, seed: 12).floats, w = randomDoubles(outF * inF, seed: 13).floats
+        var out = [Float](repeating: 0, count: rows * outF), ref = out
+        smallBatchMatmulForward(&out, x, w, rows: rows, inFeatures: inF, outFeatures: outF, columns: 0..<outF)
+        matmulForwardNaive(&ref, x, w, nil, rows: rows, inFeatures: inF, outFeatures: outF)
+        #expect(closeness(out, ref, rtol: 1e-5, atol: 1e-6) <= 1)
+        // A column range writes only its columns.
+        var partial = [Float](repeating: -1, count: rows * outF)
+        smallBatchMatmulForward(&partial, x, w, rows: rows, inFeatures: inF, outFeatures: outF, columns: 2..<5)
+        for m in 0..<rows { for j in 0..<outF {
+            if (2..<5).contains(j) { #expect(abs(partial[m * outF + j] - ref[m * outF + j]) < 1e-5) } else { #expect(partial[m * outF + j] == -1) }
+        } }
+    }
+
     @Test(arguments: [(Transpose.none, Transpose.none), (.none, .transposed), (.transposed, .none), (.transposed, .transposed)])
     func backendMatchesFallback(transA: Transpose, transB: Transpose) {
         let m = 9, n = 13, k = 21
