@@ -6,6 +6,8 @@ struct R1: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "r1",
         abstract: "SwiftR1: reasoning models through GRPO with verifiable rewards.",
-        subcommands: [ZeroCommand.self]
+        subcommands: [ZeroCommand.self,
+                      GenerateCommand.self, TokenizeCommand.self, InspectCommand.self, LogprobsCommand.self,
+                      RewardCommand.self, VerifyCommand.self]
     )
 }
