@@ -22,6 +22,8 @@ public enum GRPOTrainerError: Error, CustomStringConvertible, Equatable {
     case nonFiniteLoss(step: Int, loss: Double)
     /// The prompt source returned nothing.
     case noPrompts(step: Int)
+    /// A checkpoint's state does not fit this model.
+    case restoreMismatch(what: String, expected: Int, found: Int)
 
     public var description: String {
         switch self {
@@ -30,6 +32,9 @@ public enum GRPOTrainerError: Error, CustomStringConvertible, Equatable {
                 + "Lower learning_rate or max_grad_norm, or check the rewards for NaN."
         case let .noPrompts(step):
             return "GRPO step \(step): the prompt source returned no prompts; check the dataset or task."
+        case let .restoreMismatch(what, expected, found):
+            return "GRPO restore: the checkpoint's \(what) hold \(found) values but the model has \(expected) parameters; "
+                + "resume with the model the run was started with."
         }
     }
 }
@@ -57,6 +62,11 @@ public final class GRPOTrainer {
     public private(set) var stepCount: Int = 0
     /// Running FLOP/token account.
     public private(set) var costAccount = CostAccount()
+    /// The last step's metrics under TRL's names (`StepMetrics.compute`): `reward`, `reward_std`,
+    /// `frac_reward_zero_std`, `rewards/<name>/mean`, `completions/…`, `loss`, `kl`, `clip_ratio/…`.
+    public private(set) var lastStepMetrics: [String: Double] = [:]
+    /// The last step's time split.
+    public private(set) var lastStepTimes = GRPOStepTimes()
 
     private let generator: BatchGenerator<LlamaModel>
     private let computeModel: ComputeModel
@@ -83,6 +93,34 @@ public final class GRPOTrainer {
         self.computeModel = ComputeModel(parameters: Double(policy.parameters.count), layers: c.layerCount,
                                          attentionWidth: c.queryDim)
         if configuration.beta != 0 { reference = try Self.copy(of: policy) }
+    }
+
+    /// Puts the trainer back where a checkpoint left it (weights are restored by the caller).
+    /// - Parameters:
+    ///   - step: GRPO steps completed; the next step is `step + 1` (and seeds its sampler from it).
+    ///   - optimizerState: AdamW moments and step count.
+    ///   - cost: the FLOP account so far.
+    ///   - referenceParameters: reference weights in the policy's flat layout `[N]` when they differ from
+    ///     the policy's starting weights (after an R1 reference reset); nil keeps the reference the trainer was
+    ///     created with (a copy of the starting policy).
+    /// - Throws: `GRPOTrainerError.restoreMismatch` when a size disagrees with the model.
+    public func restore(step: Int, optimizerState: AdamWState?, cost: CostAccount, referenceParameters: [Float]?) throws {
+        if let optimizerState {
+            guard optimizerState.firstMoment.count == policy.parameters.count else {
+                throw GRPOTrainerError.restoreMismatch(what: "AdamW moments", expected: policy.parameters.count,
+                                                       found: optimizerState.firstMoment.count)
+            }
+            optimizer.state = optimizerState
+        }
+        stepCount = step
+        costAccount = cost
+        if let reference, let referenceParameters {
+            guard referenceParameters.count == reference.parameters.count else {
+                throw GRPOTrainerError.restoreMismatch(what: "reference weights", expected: reference.parameters.count,
+                                                       found: referenceParameters.count)
+            }
+            _ = referenceParameters.withUnsafeBufferPointer { reference.parameters.flat.update(fromContentsOf: $0) }
+        }
     }
 
     /// Norm weights and biases get no weight decay (PyTorch/TRL convention for 1-D parameters).
@@ -114,6 +152,7 @@ public final class GRPOTrainer {
         let c = configuration
         let g = c.numGenerations
         let stepNumber = stepCount + 1
+        lastStepTimes = GRPOStepTimes()
         var samplingSeconds = 0.0, scoringSeconds = 0.0
         var prompts: [RLPrompt] = [], completions: [Generation.Completion] = [], scores: [[Double?]] = [], totals: [Double] = []
         var dropped = 0, zeroStdFraction = 0.0, round = 0
@@ -172,6 +211,13 @@ public final class GRPOTrainer {
         if c.referenceResetSteps > 0, stepNumber % c.referenceResetSteps == 0, let reference {
             reference.parameters.copy(from: policy.parameters)
         }
+        lastStepTimes.sampling = samplingSeconds
+        lastStepTimes.scoring = scoringSeconds
+        lastStepMetrics = StepMetrics.compute(
+            rewardNames: rewards.names, rewardsPerFunction: rewards.names.indices.map { k in scores.map { $0[k] } },
+            totalRewards: totals, advantages: advantages, completionLengths: completions.map(\.tokens.count),
+            truncated: completions.map { $0.finishReason == .length }, loss: update.combined,
+            completions: completions.map { tokenizer.decode($0.tokens, skipSpecialTokens: true) })
         return report(step: stepNumber, prompts: prompts, completions: completions, scores: scores, totals: totals,
                       advantages: advantages.advantages, zeroStdFraction: zeroStdFraction, dropped: dropped,
                       update: update, times: (samplingSeconds, scoringSeconds, trainingSeconds))
@@ -192,6 +238,7 @@ public final class GRPOTrainer {
         var learningRate = 0.0
         var trainedTokens = 0
         var entropy = 0.0
+        var combined: PolicyLossMetrics?
     }
 
     /// The policy update: μ passes over the batch in optimizer batches of micro-batches.
@@ -203,6 +250,7 @@ public final class GRPOTrainer {
         let onPolicy = c.numIterations == 1
         var result = UpdateResult()
         var metricWeight = 0.0
+        var parts: [PolicyLossMetrics] = []
         // Token-level entropy estimate from the sampler: −mean log p of the sampled tokens.
         let sampledLogProbs = completions.flatMap(\.logProbabilities)
         result.entropy = sampledLogProbs.isEmpty ? 0 : -Double(sampledLogProbs.reduce(0, +)) / Double(sampledLogProbs.count)
@@ -218,12 +266,17 @@ public final class GRPOTrainer {
                     let microEnd = min(end, microStart + microSize)
                     let rows = Array(microStart..<microEnd)
                     let (batch, completionMask) = tokenBatch(prompts: prompts, completions: completions, rows: rows)
+                    var clock = Date()
                     let logProbs = policy.tokenLogProbs(batch, temperature: Float(c.temperature), keepActivations: true)
+                    lastStepTimes.policyForwardBackward += Date().timeIntervalSince(clock)
                     var reference: [Double]? = nil
                     if c.beta != 0, let model = self.reference {
+                        clock = Date()
                         reference = model.tokenLogProbs(batch, temperature: Float(c.temperature), keepActivations: false)
                             .map(Double.init)
+                        lastStepTimes.referenceLogProbs += Date().timeIntervalSince(clock)
                     }
+                    clock = Date()
                     let old: [Double]? = onPolicy ? nil : oldLogProbs(completions: completions, rows: rows, batch: batch)
                     let lossBatch = PolicyLossBatch(
                         batchSize: rows.count, length: batch.length, logProbs: logProbs.map(Double.init),
@@ -233,10 +286,13 @@ public final class GRPOTrainer {
                     guard loss.loss.isFinite else { throw GRPOTrainerError.nonFiniteLoss(step: step, loss: loss.loss) }
                     policy.backward(logProbGradient: loss.logProbGradient.map(Float.init))
                     accumulate(&result.metrics, loss.metrics, weight: loss.metrics.activeTokens, total: &metricWeight)
+                    parts.append(loss.metrics)
+                    lastStepTimes.policyForwardBackward += Date().timeIntervalSince(clock)
                     result.loss += loss.loss
                     result.trainedTokens += rows.reduce(0) { $0 + prompts[completions[$1].promptIndex].tokens.count + completions[$1].tokens.count }
                     microStart = microEnd
                 }
+                let optimizerClock = Date()
                 let norm = GradientClipping.clip([policy.gradients.flat], maxNorm: c.maxGradNorm)
                 guard norm.isFinite else { throw GRPOTrainerError.nonFiniteLoss(step: step, loss: norm) }
                 let lr = c.learningRateSchedule.learningRate(step: optimizer.state.step)
@@ -244,10 +300,12 @@ public final class GRPOTrainer {
                                  learningRate: Float(lr))
                 result.gradNorm = norm
                 result.learningRate = lr
+                lastStepTimes.optimizer += Date().timeIntervalSince(optimizerClock)
                 start = end
             }
         }
         if metricWeight > 0 { finish(&result.metrics, total: metricWeight) }
+        if !parts.isEmpty { result.combined = PolicyLossMetrics.combine(parts) }
         return result
     }
 

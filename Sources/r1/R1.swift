@@ -6,7 +6,7 @@ struct R1: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "r1",
         abstract: "SwiftR1: reasoning models through GRPO with verifiable rewards.",
-        subcommands: [ZeroCommand.self,
+        subcommands: [ZeroCommand.self, GRPOCommand.self, BenchGRPOCommand.self,
                       GenerateCommand.self, TokenizeCommand.self, InspectCommand.self, LogprobsCommand.self,
                       RewardCommand.self, VerifyCommand.self]
     )

@@ -1,0 +1,232 @@
+// GRPORun: drives a GRPOTrainer for `max_steps` inside a run directory — resolved configuration,
+// per-step metrics (metrics.jsonl + TensorBoard, TRL names), samples.jsonl, a console progress line, the
+// cost account, and atomic checkpoints every `save_steps` and at the end; resumes from the newest
+// checkpoint.
+//
+// Exact resume: every random choice of a step derives from (seed, step) — the sampler seed in
+// GRPOTrainer.samplingParameters(step:) — or from checkpointed state: the prompt stream position
+// (PromptSource is a pure function of seed and position), AdamW moments and step, the trainer's step and
+// cost account, and the reference weights once an R1 reference reset has made them differ from the
+// starting model. A resumed run therefore reproduces an uninterrupted one bit for bit at the same thread
+// count. A failed step (e.g. a non-finite loss) throws before any checkpoint is written, so the newest
+// checkpoint on disk is the last good state.
+import Foundation
+import Models
+import TensorEngine
+import Training
+
+/// One GRPO training run in a run directory.
+///
+/// ```swift
+/// let run = try GRPORun(trainer: trainer, prompts: source, directory: URL(fileURLWithPath: "runs/a"),
+///                       settings: recipe.settings)
+/// _ = try run.resumeIfPossible()
+/// try run.train()
+/// ```
+public final class GRPORun {
+    /// The trainer (its policy's weights change in place).
+    public let trainer: GRPOTrainer
+    /// The prompt stream.
+    public private(set) var prompts: PromptSource
+    /// Logs and checkpoints.
+    public let directory: RunDirectory
+    /// Run-level settings.
+    public let settings: GRPORunSettings
+    /// Receives console lines (progress, checkpoints); default prints them.
+    public var output: (String) -> Void = { print($0); fflush(nil) }
+    /// Called after every step with its report (tests and the CLI observe the run through it).
+    public var onStep: ((GRPOStepReport) -> Void)?
+
+    /// CRC32C of the starting weights: a checkpoint whose reference is "the starting model" must be resumed
+    /// from the same starting model.
+    private let startingFingerprint: UInt32
+    /// Step at which the reference was last reset to the policy (0: never, the reference is the start model).
+    private var referenceStep = 0
+    /// Wall-clock seconds of the steps of this process (for the ETA).
+    private var stepSeconds: [Double] = []
+
+    /// Creates a run. Call `resumeIfPossible()` before `train()` to continue an earlier run.
+    /// - Parameters:
+    ///   - trainer: a freshly created trainer over the starting model.
+    ///   - prompts: the prompt stream at position 0.
+    ///   - directory: the run root (created if needed).
+    ///   - settings: run settings (cost model, checkpoint retention).
+    ///   - tensorBoard: also write TensorBoard event files.
+    /// - Throws: `TrainingError.writeFailed` when the directory cannot be created.
+    public init(trainer: GRPOTrainer, prompts: PromptSource, directory: URL, settings: GRPORunSettings,
+                tensorBoard: Bool = true) throws {
+        self.trainer = trainer
+        self.prompts = prompts
+        self.directory = try RunDirectory(url: directory, tensorBoard: tensorBoard)
+        self.settings = settings
+        startingFingerprint = CRC32C.checksum(UnsafeRawBufferPointer(trainer.policy.parameters.flat))
+    }
+
+    /// Loads the newest valid checkpoint of the run directory, if any.
+    /// - Returns: the step resumed from, or nil when there is no checkpoint.
+    /// - Throws: `TrainingError.corruptCheckpoint`, `GRPORunError.incompatibleCheckpoint`, `GRPOTrainerError`.
+    @discardableResult
+    public func resumeIfPossible() throws -> Int? {
+        _ = CheckpointStore.removeTemporaries(in: directory.checkpointsDirectory)
+        guard let latest = CheckpointStore.latest(in: directory.checkpointsDirectory) else { return nil }
+        try resume(from: latest)
+        return trainer.stepCount
+    }
+
+    /// Restores the trainer, optimizer and prompt stream from a checkpoint directory.
+    /// - Throws: `TrainingError.corruptCheckpoint`, `GRPORunError.incompatibleCheckpoint`, `GRPOTrainerError`.
+    public func resume(from url: URL) throws {
+        let checkpoint = try CheckpointStore.read(from: url)
+        guard Self.resumable(checkpoint.configuration, trainer.configuration) else {
+            throw GRPORunError.incompatibleCheckpoint(
+                path: url.path, reason: "its GRPO configuration differs from this run's in more than max_steps/save_steps/logging")
+        }
+        let state = checkpoint.trainerState
+        let policy = trainer.policy
+        var reference: [Float]?
+        var loaded = Set<String>()
+        for tensor in checkpoint.weights {
+            if tensor.name.hasPrefix(Self.referencePrefix) {
+                let name = String(tensor.name.dropFirst(Self.referencePrefix.count))
+                guard let entry = policy.parameters.layout.entry(name), entry.count == tensor.values.count else {
+                    throw GRPORunError.incompatibleCheckpoint(path: url.path, reason: "reference tensor \(name) does not fit the model")
+                }
+                if reference == nil { reference = [Float](repeating: 0, count: policy.parameters.count) }
+                reference!.withUnsafeMutableBufferPointer { buffer in
+                    for (i, v) in tensor.values.enumerated() { buffer[entry.offset + i] = v }
+                }
+                continue
+            }
+            guard let entry = policy.parameters.layout.entry(tensor.name), entry.shape == tensor.shape else {
+                throw GRPORunError.incompatibleCheckpoint(path: url.path,
+                                                          reason: "tensor \(tensor.name) \(tensor.shape) does not fit the model")
+            }
+            _ = tensor.values.withUnsafeBufferPointer { policy.parameters[tensor.name].update(fromContentsOf: $0) }
+            loaded.insert(tensor.name)
+        }
+        let missing = policy.parameters.layout.entries.map(\.name).filter { !loaded.contains($0) }
+        guard missing.isEmpty else {
+            throw GRPORunError.incompatibleCheckpoint(path: url.path, reason: "tensors missing: \(missing.prefix(3).joined(separator: ", "))")
+        }
+        referenceStep = state.referenceStep
+        if trainer.reference != nil, reference == nil, referenceStep == 0 {
+            // The reference is the starting model: it must be the model this process started from.
+            if let recorded = state.extra["starting_weights_crc32c"], recorded != String(startingFingerprint) {
+                throw GRPORunError.incompatibleCheckpoint(
+                    path: url.path, reason: "the starting model differs from the one the run began with (CRC32C \(recorded) vs \(startingFingerprint))")
+            }
+        }
+        try trainer.restore(step: state.generationStep, optimizerState: checkpoint.optimizer, cost: state.cost,
+                            referenceParameters: reference)
+        prompts.position = state.dataPosition
+        output("resumed from \(url.lastPathComponent): step \(state.generationStep), data position \(state.dataPosition)")
+    }
+
+    /// Trains until `max_steps` (or `steps` more steps), checkpointing every `save_steps` and at the end.
+    /// - Parameter steps: most steps to run in this call (nil: up to `max_steps`).
+    /// - Returns: the reports of the steps run.
+    /// - Throws: `GRPOTrainerError.nonFiniteLoss` (nothing is saved for the failed step; the last checkpoint
+    ///   stays intact), generation, reward and I/O errors.
+    @discardableResult
+    public func train(steps: Int? = nil) throws -> [GRPOStepReport] {
+        let c = trainer.configuration
+        if trainer.stepCount == 0 { try directory.writeConfiguration(c) }
+        let last = min(c.maxSteps, steps.map { trainer.stepCount + $0 } ?? c.maxSteps)
+        var reports: [GRPOStepReport] = []
+        while trainer.stepCount < last {
+            let start = Date()
+            let report = try trainer.step { count in try self.prompts.next(count) }
+            if c.referenceResetSteps > 0, report.step % c.referenceResetSteps == 0, trainer.reference != nil {
+                referenceStep = report.step
+            }
+            stepSeconds.append(Date().timeIntervalSince(start))
+            try log(report)
+            reports.append(report)
+            onStep?(report)
+            if c.isSaveStep(report.step) || report.step == c.maxSteps { try saveCheckpoint() }
+        }
+        try directory.flush()
+        return reports
+    }
+
+    /// Writes a checkpoint of the current state (atomically) and prunes old ones.
+    /// - Throws: `TrainingError.writeFailed`.
+    public func saveCheckpoint() throws {
+        try directory.flush()
+        let url = directory.checkpointURL(step: trainer.stepCount)
+        try CheckpointStore.write(checkpoint(), to: url)
+        if settings.keepCheckpoints > 0 { _ = CheckpointStore.prune(directory.checkpointsDirectory, keeping: settings.keepCheckpoints) }
+        output("checkpoint: \(url.lastPathComponent)")
+    }
+
+    /// The current state as a checkpoint value.
+    public func checkpoint() -> Checkpoint {
+        var weights = trainer.policy.exportParameters().map { CheckpointTensor(name: $0.name, shape: $0.shape, values: Array($0.values)) }
+        if let reference = trainer.reference, referenceStep > 0 {
+            weights += reference.exportParameters().map {
+                CheckpointTensor(name: Self.referencePrefix + $0.name, shape: $0.shape, values: Array($0.values))
+            }
+        }
+        let state = TrainerState(
+            step: trainer.optimizer.state.step, generationStep: trainer.stepCount, epoch: prompts.epoch,
+            dataPosition: prompts.position, rngState: [prompts.seed, UInt64(truncatingIfNeeded: trainer.configuration.seed)],
+            referenceStep: referenceStep, cost: trainer.costAccount,
+            extra: ["starting_weights_crc32c": String(startingFingerprint), "threads": String(Parallel.threadCount),
+                    "task": prompts.task.name])
+        return Checkpoint(weights: weights, optimizer: trainer.optimizer.state, trainerState: state,
+                          configuration: trainer.configuration)
+    }
+
+    /// Tensor-name prefix of the reference weights inside weights.safetensors.
+    static let referencePrefix = "reference."
+
+    /// Whether a checkpoint of configuration `saved` may continue under `current` (only the step budget
+    /// and logging cadence may change).
+    static func resumable(_ saved: GRPOConfiguration, _ current: GRPOConfiguration) -> Bool {
+        var a = saved, b = current
+        a.maxSteps = 0; b.maxSteps = 0
+        a.saveSteps = 0; b.saveSteps = 0
+        a.loggingSteps = 0; b.loggingSteps = 0
+        a.logCompletionsSteps = 0; b.logCompletionsSteps = 0
+        // The learning-rate schedule depends on max_steps: a changed budget changes the remaining updates.
+        return a == b
+    }
+
+    /// Metrics, samples, progress line.
+    private func log(_ report: GRPOStepReport) throws {
+        let c = trainer.configuration
+        let cost = trainer.costAccount
+        let model = settings.costModel
+        var metrics = trainer.lastStepMetrics
+        metrics["grad_norm"] = report.gradNorm
+        metrics["learning_rate"] = report.learningRate
+        metrics["entropy"] = report.entropy
+        metrics["accuracy"] = report.accuracy
+        metrics["dropped_groups"] = Double(report.droppedGroups)
+        metrics["epoch"] = Double(prompts.epoch)
+        metrics["step_time"] = report.totalSeconds
+        metrics["time/sampling"] = report.samplingSeconds
+        metrics["time/scoring"] = report.scoringSeconds
+        metrics["time/training"] = report.trainingSeconds
+        metrics["tokens_per_second"] = report.tokensPerSecond
+        metrics["num_tokens"] = Double(cost.generatedTokens + cost.trainedTokens)
+        metrics["cost/flops"] = cost.totalFLOPs
+        metrics["cost/gpu_hours"] = model.hours(for: cost.totalFLOPs)
+        metrics["cost/dollars"] = model.dollars(for: cost.totalFLOPs)
+        try directory.log(metrics: metrics, step: report.step)
+        if c.isCompletionLoggingStep(report.step) {
+            try directory.log(samples: report.samples.map { s in
+                SampleRecord(step: report.step, prompt: s.prompt, completion: s.completion,
+                             rewards: Dictionary(zip(report.rewardNames, s.rewards), uniquingKeysWith: { a, _ in a }),
+                             reward: s.totalReward, advantage: s.advantage, completionTokens: s.tokenCount, truncated: s.truncated)
+            })
+        }
+        let recent = stepSeconds.suffix(10)
+        let line = ProgressLine.format(ProgressSnapshot(
+            step: report.step, totalSteps: c.maxSteps, reward: report.rewardMean, accuracy: report.accuracy, kl: report.kl,
+            completionLength: report.completionLengthMean, tokensPerSecond: report.tokensPerSecond,
+            learningRate: report.learningRate, secondsPerStep: recent.reduce(0, +) / Double(max(1, recent.count))))
+        output(line + String(format: " | %.2e FLOP, %.4f GPU-h, $%.4f", cost.totalFLOPs, model.hours(for: cost.totalFLOPs),
+                             model.dollars(for: cost.totalFLOPs)))
+    }
+}

@@ -1,0 +1,94 @@
+// GRPOTrainer on a tiny random Llama: learning, reference handling, dynamic sampling, non-finite losses.
+import Foundation
+import Testing
+import Rewards
+import Training
+@testable import Trainers
+
+@Suite struct GRPOTrainerTests {
+    @Test func learnsTrivialTaskAndChangesEveryTensor() throws {
+        let trainer = try TinyGRPO.trainer(TinyGRPO.configuration(steps: 30))
+        var prompts = try TinyGRPO.prompts()
+        let before = trainer.policy.exportParameters().map { ($0.name, Array($0.values)) }
+        var rewards: [Double] = []
+        for _ in 0..<30 { rewards.append(try trainer.step { try prompts.next($0) }.rewardMean) }
+        let first = rewards.prefix(5).reduce(0, +) / 5
+        let last = rewards.suffix(5).reduce(0, +) / 5
+        #expect(last > first + 0.3, "mean reward \(first) → \(last): \(rewards)")
+        #expect(last > 0.8)
+        let after = Dictionary(uniqueKeysWithValues: trainer.policy.exportParameters().map { ($0.name, Array($0.values)) })
+        for (name, values) in before {
+            #expect(after[name] != values, "tensor \(name) did not change")
+        }
+        #expect(trainer.stepCount == 30)
+        #expect(prompts.position == 30 * 4)
+    }
+
+    @Test func betaZeroKeepsNoReference() throws {
+        let trainer = try TinyGRPO.trainer(TinyGRPO.configuration(steps: 1, beta: 0))
+        #expect(trainer.reference == nil)
+        var prompts = try TinyGRPO.prompts()
+        let report = try trainer.step { try prompts.next($0) }
+        #expect(report.kl == 0)
+        #expect(trainer.lastStepMetrics["kl"] == 0)
+    }
+
+    @Test func positiveBetaKeepsAFrozenReference() throws {
+        let trainer = try TinyGRPO.trainer(TinyGRPO.configuration(steps: 3, beta: 0.04))
+        let reference = try #require(trainer.reference)
+        let start = TinyGRPO.weights(trainer.policy)
+        #expect(TinyGRPO.weights(reference) == start)
+        var prompts = try TinyGRPO.prompts()
+        var kls: [Double] = []
+        for _ in 0..<3 { kls.append(try trainer.step { try prompts.next($0) }.kl) }
+        #expect(TinyGRPO.weights(reference) == start, "the reference must stay frozen")
+        #expect(TinyGRPO.weights(trainer.policy) != start)
+        #expect(kls[0] == 0, "on the first step policy = reference, so k3 KL is 0")
+        #expect(kls[2] > 0)
+    }
+
+    @Test func referenceResetCopiesThePolicy() throws {
+        var configuration = TinyGRPO.configuration(steps: 2, beta: 0.04)
+        configuration.referenceResetSteps = 2
+        let trainer = try TinyGRPO.trainer(configuration)
+        var prompts = try TinyGRPO.prompts()
+        _ = try trainer.step { try prompts.next($0) }
+        #expect(TinyGRPO.weights(try #require(trainer.reference)) != TinyGRPO.weights(trainer.policy))
+        _ = try trainer.step { try prompts.next($0) }
+        #expect(TinyGRPO.weights(try #require(trainer.reference)) == TinyGRPO.weights(trainer.policy))
+    }
+
+    @Test func dynamicSamplingDropsUniformGroups() throws {
+        var configuration = TinyGRPO.configuration(steps: 1)
+        configuration.dynamicSampling = true
+        configuration.maxDynamicSamplingRounds = 30
+        let trainer = try TinyGRPO.trainer(configuration)
+        // Every second example always scores 1: its group has zero spread and must be dropped.
+        var prompts = try TinyGRPO.prompts(LetterTask(uniformEvery: 2))
+        let report = try trainer.step { try prompts.next($0) }
+        #expect(report.droppedGroups >= 1)
+        #expect(report.zeroStdGroupFraction > 0)
+        #expect(prompts.position > configuration.promptsPerStep, "dropped groups are refilled from the stream")
+        #expect(trainer.lastStepMetrics["frac_reward_zero_std"] == 0, "the groups trained on all have spread")
+        for sample in report.samples { #expect(sample.prompt.isEmpty == false) }
+        let uniformKept = try (0..<prompts.position).filter { p in
+            try prompts.example(at: p).metadata["uniform"] == "1"
+        }.count
+        #expect(uniformKept >= 1)
+        #expect(uniformKept <= report.droppedGroups, "every uniform group was dropped (\(uniformKept) uniform prompts seen)")
+    }
+
+    @Test func nonFiniteLossStopsWithAClearError() throws {
+        let trainer = try TinyGRPO.trainer(TinyGRPO.configuration(steps: 1))
+        var prompts = try TinyGRPO.prompts(LetterTask(overflow: true))
+        let before = TinyGRPO.weights(trainer.policy)
+        do {
+            _ = try trainer.step { try prompts.next($0) }
+            Issue.record("a NaN loss must throw")
+        } catch let error as GRPOTrainerError {
+            guard case .nonFiniteLoss(step: 1, _) = error else { Issue.record("unexpected error \(error)"); return }
+            #expect("\(error)".contains("GRPO step 1"))
+        }
+        #expect(TinyGRPO.weights(trainer.policy) == before, "a non-finite loss leaves the weights unchanged")
+    }
+}

@@ -1,4 +1,0 @@
-import Testing
-@testable import Trainers
-
-@Test func trainersBuild() { #expect(Bool(true)) }
