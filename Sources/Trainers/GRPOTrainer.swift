@@ -18,7 +18,8 @@ import Training
 
 /// Errors of the GRPO loop.
 public enum GRPOTrainerError: Error, CustomStringConvertible, Equatable {
-    /// The loss or gradient became NaN/∞; the step was not applied and the weights are unchanged.
+    /// The loss or gradient became NaN/∞; the failing update was not applied (earlier optimizer updates of the
+    /// same step, when it has several, were).
     case nonFiniteLoss(step: Int, loss: Double)
     /// The prompt source returned nothing.
     case noPrompts(step: Int)
@@ -28,8 +29,10 @@ public enum GRPOTrainerError: Error, CustomStringConvertible, Equatable {
     public var description: String {
         switch self {
         case let .nonFiniteLoss(step, loss):
-            return "GRPO step \(step): the loss is \(loss); the update was skipped and the weights are unchanged. "
-                + "Lower learning_rate or max_grad_norm, or check the rewards for NaN."
+            return "GRPO step \(step): the loss or gradient norm is \(loss); the failing update was not applied and the step "
+                + "was abandoned (a step spanning several optimizer updates may have applied earlier ones in memory; "
+                + "nothing is saved). Resume from the last checkpoint after lowering learning_rate or max_grad_norm, "
+                + "or check the rewards for huge or non-finite values."
         case let .noPrompts(step):
             return "GRPO step \(step): the prompt source returned no prompts; check the dataset or task."
         case let .restoreMismatch(what, expected, found):

@@ -58,14 +58,15 @@ import Training
         let straight = try makeRun(configuration, directory: a)
         let straightRewards = try straight.train().map(\.rewardMean)
         let first = try makeRun(configuration, directory: b)
-        var rewards = try first.train(steps: split).map(\.rewardMean)
-        // Continue training the first object a little past the checkpoint and drop it, as a killed process
-        // would have: nothing after the checkpoint may leak into the resumed run.
-        var elsewhere = try TinyGRPO.prompts(seed: 99)
-        _ = try first.trainer.step { try elsewhere.next($0) }
+        // The first object trains one step past the checkpoint (logging it) and is dropped, as a killed process
+        // would be: nothing after the checkpoint may leak into the resumed run, and its log line is dropped.
+        var rewards = Array(try first.train(steps: split + 1).map(\.rewardMean).prefix(split))
         let resumed = try makeRun(configuration, directory: b)
         #expect(try resumed.resumeIfPossible() == split)
         rewards += try resumed.train().map(\.rewardMean)
+        let logged = try String(contentsOf: b.appendingPathComponent("metrics.jsonl"), encoding: .utf8).split(separator: "\n")
+            .map { (try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any])["step"] as! Int }
+        #expect(logged == Array(1...configuration.maxSteps), "metrics.jsonl after resume: \(logged)")
         return (TinyGRPO.weights(straight.trainer.policy), TinyGRPO.weights(resumed.trainer.policy), straightRewards, rewards)
     }
 

@@ -119,6 +119,8 @@ public final class GRPORun {
         try trainer.restore(step: state.generationStep, optimizerState: checkpoint.optimizer, cost: state.cost,
                             referenceParameters: reference)
         prompts.position = state.dataPosition
+        // Lines a killed process logged after this checkpoint would be logged again: drop them.
+        for url in [directory.metricsURL, directory.samplesURL] { try Self.dropLines(in: url, afterStep: state.generationStep) }
         output("resumed from \(url.lastPathComponent): step \(state.generationStep), data position \(state.dataPosition)")
     }
 
@@ -175,6 +177,21 @@ public final class GRPORun {
                     "task": prompts.task.name])
         return Checkpoint(weights: weights, optimizer: trainer.optimizer.state, trainerState: state,
                           configuration: trainer.configuration)
+    }
+
+    /// Rewrites a JSON-lines log without the lines whose `step` exceeds `step` (atomically; absent file: no-op).
+    static func dropLines(in url: URL, afterStep step: Int) throws {
+        guard let data = try? Data(contentsOf: url) else { return }
+        let lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true)
+        let kept = lines.filter { line in
+            guard let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any],
+                  let lineStep = object["step"] as? Int else { return false }
+            return lineStep <= step
+        }
+        guard kept.count != lines.count else { return }
+        var out = Data()
+        for line in kept { out.append(contentsOf: line); out.append(UInt8(ascii: "\n")) }
+        try AtomicFile.write(out, to: url)
     }
 
     /// Tensor-name prefix of the reference weights inside weights.safetensors.
