@@ -46,12 +46,18 @@ public enum EvaluationPromptStyle: Sendable, Equatable {
     /// yes for the plain-text R1-Zero prompt, no for chat templates (they write their own special tokens).
     public var addsSpecialTokens: Bool { self == .r1Zero }
 
-    /// A short stable name for reports and resume checks ("r1-zero", "chat/chatML/…").
+    /// A stable name for reports and resume checks ("r1-zero", "chat/chatml[default system: …]", "chat/llama3").
     public var name: String {
         switch self {
         case .r1Zero: return "r1-zero"
         case let .chat(template, system, instruction):
-            return "chat/\(template)" + (system.map { "/system:\($0)" } ?? "") + (instruction.map { "/instruction:\($0)" } ?? "")
+            let family: String
+            switch template {
+            case let .chatML(defaultSystem): family = "chatml" + (defaultSystem.map { "[default system: \($0)]" } ?? "")
+            case .llama3: family = "llama3"
+            case .r1Zero: family = "r1-zero-chat"
+            }
+            return "chat/\(family)" + (system.map { " system: \($0)" } ?? "") + (instruction.map { " instruction: \($0)" } ?? "")
         }
     }
 }

@@ -8,6 +8,6 @@ struct R1: ParsableCommand {
         abstract: "SwiftR1: reasoning models through GRPO with verifiable rewards.",
         subcommands: [ZeroCommand.self, GRPOCommand.self, BenchGRPOCommand.self,
                       GenerateCommand.self, TokenizeCommand.self, InspectCommand.self, LogprobsCommand.self,
-                      RewardCommand.self, VerifyCommand.self]
+                      RewardCommand.self, VerifyCommand.self, EvalCommand.self]
     )
 }
