@@ -91,4 +91,55 @@ import Testing
             #expect(abs(found - expected) <= 1, "fraction \(fraction): \(found) vs \(expected)")
         }
     }
+
+    @Test(arguments: lengths)
+    func maskedSumAndRangeGatherMatchScalarLoops(count: Int) {
+        let x = Self.row(count, seed: 400 + UInt64(count)).map { Foundation.exp($0 / 3) / 60 }  // weights in (0, 1]
+        let floor: Float = 0.01
+        let sum = x.withUnsafeBufferPointer { LogitsKernels.sum($0.baseAddress!, count: count, atLeast: floor) }
+        let expected = x.reduce(0.0) { $0 + ($1 >= floor ? Double($1) : 0) }
+        #expect(abs(sum - expected) <= 1e-5 * max(expected, 1e-9))
+        var indices = [Int32](repeating: -1, count: count)
+        let n = x.withUnsafeBufferPointer { xs in
+            indices.withUnsafeMutableBufferPointer { LogitsKernels.gather(xs.baseAddress!, count: count, from: 0.005, through: 0.02, into: $0.baseAddress!) }
+        }
+        #expect(Array(indices[0..<n]) == x.indices.filter { x[$0] >= 0.005 && x[$0] <= 0.02 }.map(Int32.init))
+        let target = 0.5 * expected
+        let found = x.withUnsafeBufferPointer { LogitsKernels.searchCumulative($0.baseAddress!, count: count, target: target, atLeast: floor) }
+        var cumulative = 0.0
+        var reference = -1
+        for i in 0..<count where x[i] >= floor {
+            cumulative += Double(x[i])
+            if cumulative > target { reference = i; break }
+        }
+        if reference >= 0 { #expect(abs(found - reference) <= 1 && x[found] >= floor) }
+    }
+
+    @Test func bucketsAreMonotoneAndEdgesSeparateThem() {
+        var previous = -1
+        var value: Float = 1
+        while value > 1e-30 {
+            let b = LogitsKernels.bucket(value)
+            #expect(b >= previous && b <= 2032)
+            #expect(value <= LogitsKernels.bucketUpperEdge(b) && value > LogitsKernels.bucketUpperEdge(b + 1))
+            previous = b
+            value *= 0.93
+        }
+        #expect(LogitsKernels.bucket(1) == 0)
+    }
+
+    @Test func bucketMassMatchesPerBucketSums() {
+        let count = 1000
+        let x = Self.row(count, seed: 500).map { Foundation.exp($0 / 2) / 400 }
+        let buckets = 2048
+        var mass = [Double](repeating: .nan, count: 4 * buckets)
+        let floor: Float = 1e-4
+        let last = x.withUnsafeBufferPointer { xs in
+            mass.withUnsafeMutableBufferPointer { LogitsKernels.bucketMass(xs.baseAddress!, count: count, atLeast: floor, into: $0.baseAddress!, buckets: buckets) }
+        }
+        var expected = [Double](repeating: 0, count: buckets)
+        for value in x where value >= floor { expected[LogitsKernels.bucket(value)] += Double(value) }
+        #expect(last == LogitsKernels.bucket(floor))
+        for b in 0...last { #expect(abs(mass[b] - expected[b]) <= 1e-12 + 1e-9 * expected[b], "bucket \(b)") }
+    }
 }
