@@ -91,6 +91,9 @@ import Tokenizers
                 + "<|im_start|>assistant\n")
         #expect(!EvaluationPromptStyle.chat(.smolLM2, system: nil, instruction: nil).addsSpecialTokens)
         #expect(EvaluationPromptStyle.r1Zero.addsSpecialTokens)
+        #expect(EvaluationPromptStyle.r1Zero.name == "r1-zero")
+        #expect(EvaluationPromptStyle.chat(.llama3, system: "Be brief.", instruction: nil).name == "chat/llama3 system: Be brief.")
+        #expect(EvaluationPromptStyle.chat(.chatML(defaultSystemPrompt: nil), system: nil, instruction: nil).name == "chat/chatml")
     }
 
     @Test func reportIsReadableAndEncodes() throws {
