@@ -58,7 +58,7 @@ import Tokenizers
             _ = try LogprobsCommand.parse(["--model", "tiny"])
             Issue.record("parsed without text")
         } catch {
-            #expect(LogprobsCommand.message(for: error) == "give the text as an argument or --file FILE, not both")
+            #expect(LogprobsCommand.message(for: error) == "give the text to score as an argument or with --file FILE (not both)")
         }
     }
 
@@ -102,6 +102,38 @@ import Tokenizers
             #expect(c["finish_reason"] is String && c["text"] is String)
         }
         #expect((object?["parameters"] as? [String: Any])?["seed"] as? Int == 9)
+    }
+
+    @Test func jsonlOutputFeedsRewardScoring() throws {
+        let command = try GenerateCommand.parse(["--model", "tiny", "--r1-zero", "1+1", "-n", "3", "--max-tokens", "5",
+                                                 "--jsonl", "--answer", "2"])
+        let result = try command.generate(model: try CLITestSupport.tinyModel(), tokenizer: CharacterTokenizer())
+        let text = try command.render(result)
+        let lines = text.split(separator: "\n")
+        #expect(lines.count == 3)
+        for (i, line) in lines.enumerated() {
+            let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            #expect(object?["completion"] as? String == result.completions[i].text)
+            #expect(object?["answer"] as? String == "2")
+            #expect(object?["token_count"] as? Int == result.completions[i].tokenCount)
+        }
+        let url = try CLITestSupport.scratchDirectory().appendingPathComponent("samples.jsonl")
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        let report = try RewardCommand.parse(["--input", url.path, "--rewards", "accuracy,format"]).report()
+        #expect(report.sampleCount == 3)
+        #expect(report.statistics.first { $0.name == "accuracy" }?.count == 3)
+    }
+
+    @Test func generateOutputFlagsAreExclusive() {
+        for (arguments, message) in [(["--json", "--jsonl"], "give --json or --jsonl, not both"),
+                                     (["--answer", "4"], "--answer only applies to --jsonl")] {
+            do {
+                _ = try GenerateCommand.parse(["--model", "m", "--prompt", "p"] + arguments)
+                Issue.record("\(arguments) parsed")
+            } catch {
+                #expect(GenerateCommand.message(for: error) == message)
+            }
+        }
     }
 
     @Test func promptLongerThanTheContextIsAGenerationError() throws {

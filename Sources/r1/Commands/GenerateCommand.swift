@@ -28,8 +28,29 @@ struct GenerateCommand: ParsableCommand {
     @Flag(help: "Print prompt, completions (ids, text, per-token log-probs, finish reason) and statistics as JSON.")
     var json = false
 
+    @Flag(help: "Print one JSON line per completion (prompt, completion, answer, token_count, finish_reason): the input of `r1 reward`.")
+    var jsonl = false
+
+    @Option(help: ArgumentHelp("Gold answer written into --jsonl lines, so `r1 reward` can score accuracy.", valueName: "text"))
+    var answer: String?
+
     func validate() throws {
         guard samples >= 1 else { throw ValidationError("-n must be at least 1 (got \(samples))") }
+        guard !(json && jsonl) else { throw ValidationError("give --json or --jsonl, not both") }
+        if answer != nil && !jsonl { throw ValidationError("--answer only applies to --jsonl") }
+    }
+
+    /// One line of `--jsonl` output, in the format `r1 reward --input` reads.
+    struct RewardLine: Encodable {
+        var prompt: String
+        var completion: String
+        var answer: String?
+        var tokenCount: Int
+        var finishReason: String
+
+        enum CodingKeys: String, CodingKey {
+            case prompt, completion, answer, tokenCount = "token_count", finishReason = "finish_reason"
+        }
     }
 
     /// What `--json` prints.
@@ -87,10 +108,16 @@ struct GenerateCommand: ParsableCommand {
 
     /// Renders a result as `run()` prints it.
     /// - Parameter r: the result.
-    /// - Returns: each completion with its finish reason and token count, then the speed line; or JSON.
+    /// - Returns: each completion with its finish reason and token count, then the speed line; or JSON / JSON Lines.
     /// - Throws: an encoding error (not expected).
     func render(_ r: Result) throws -> String {
         if json { return try JSONOutput.encode(r) }
+        if jsonl {
+            return try r.completions.map {
+                try JSONOutput.encode(RewardLine(prompt: r.prompt, completion: $0.text, answer: answer, tokenCount: $0.tokenCount,
+                                                 finishReason: $0.finishReason), pretty: false)
+            }.joined(separator: "\n")
+        }
         var lines = ["model \(r.model) loaded in " + String(format: "%.1fs; prompt %d tokens", r.loadSeconds, r.promptTokens.count)]
         for c in r.completions {
             let meanLogprob = c.logprobs.isEmpty ? 0 : c.logprobs.reduce(0, +) / Float(c.logprobs.count)

@@ -31,7 +31,7 @@ struct LogprobsCommand: ParsableCommand {
     var json = false
 
     func validate() throws {
-        guard (text == nil) != (file == nil) else { throw ValidationError("give the text as an argument or --file FILE, not both") }
+        guard (text == nil) != (file == nil) else { throw ValidationError("give the text to score as an argument or with --file FILE (not both)") }
     }
 
     /// The scored text.

@@ -61,7 +61,7 @@ struct VerifyCommand: ParsableCommand {
         if json { return try JSONOutput.encode(r) }
         func side(_ s: Result.Side) -> String {
             guard let extracted = s.extracted else { return "(nothing extracted)" }
-            return "\(extracted.debugDescription) by \(s.rule ?? "?") → \(s.normalized.debugDescription)"
+            return "\"\(extracted)\" by \(s.rule ?? "?") → \"\(s.normalized)\""
         }
         return [
             r.equivalent ? "EQUIVALENT" : "NOT EQUIVALENT",
