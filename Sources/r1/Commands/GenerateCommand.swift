@@ -12,8 +12,8 @@ struct GenerateCommand: ParsableCommand {
         commandName: "generate",
         abstract: "Sample completions of a prompt from a model (.gguf or Hugging Face directory).",
         discussion: """
-        The prompt is raw text (--prompt), one user message in the model's chat template (--chat), or a
-        question in DeepSeek-R1-Zero's template (--r1-zero). -n N samples are decoded together in one batch.
+        The prompt is raw text (--prompt), one user message in the model's chat template (--chat), or a \
+        question in DeepSeek-R1-Zero's template (--r1-zero). -n N samples are decoded together in one batch. \
         Completions end at an end-of-sequence token of the tokenizer, a --stop string, or --max-tokens.
         Example: r1 generate --model smollm2.gguf --chat "What is 7 * 8?" -n 4 --temperature 0.7 --max-tokens 128
         """)

@@ -10,8 +10,8 @@ struct InspectCommand: ParsableCommand {
         commandName: "inspect",
         abstract: "Show a GGUF or safetensors file's metadata and tensor table.",
         discussion: """
-        Only the header is read. Arrays longer than 8 elements (e.g. the vocabulary) show their first
-        elements and their length, and only the first \(InspectCommand.shownTensors) tensors are listed;
+        Only the header is read. Arrays longer than 8 elements (e.g. the vocabulary) show their first \
+        elements and their length, and only the first \(InspectCommand.shownTensors) tensors are listed; \
         --all shows everything.
         """)
 

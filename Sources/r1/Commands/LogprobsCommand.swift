@@ -11,7 +11,7 @@ struct LogprobsCommand: ParsableCommand {
         commandName: "logprobs",
         abstract: "Print log p(token | previous tokens) for every token of a text, and its perplexity.",
         discussion: """
-        The first token has no log-probability (nothing precedes it); perplexity is exp(−mean log p) over
+        The first token has no log-probability (nothing precedes it); perplexity is exp(−mean log p) over \
         the others. The tokenizer's sequence tokens (e.g. BOS) are added unless --no-special.
         Example: r1 logprobs --model smollm2.gguf "The capital of France is Paris."
         """)

@@ -10,9 +10,9 @@ struct RewardCommand: ParsableCommand {
         commandName: "reward",
         abstract: "Score a JSONL file of completions with named rewards; print per-reward mean and std.",
         discussion: """
-        Each line is a JSON object with `completion` and, as the task needs, `answer` (or `gold`/`solution`),
-        `prompt`, `token_count`, `task` (math, countdown, code, generic), `numbers` + `target` (countdown),
-        `test` + `entry_point` (HumanEval) or `test_list` (MBPP). Rewards that do not apply to a sample
+        Each line is a JSON object with `completion` and, as the task needs, `answer` (or `gold`/`solution`), \
+        `prompt`, `token_count`, `task` (math, countdown, code, generic), `numbers` + `target` (countdown), \
+        `test` + `entry_point` (HumanEval) or `test_list` (MBPP). Rewards that do not apply to a sample \
         (e.g. accuracy without an answer) are left out of its statistics, as in TRL.
         Example: r1 reward --input samples.jsonl --rewards accuracy,format --weights 1,0.2
         """)

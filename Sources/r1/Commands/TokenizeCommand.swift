@@ -10,8 +10,8 @@ struct TokenizeCommand: ParsableCommand {
         commandName: "tokenize",
         abstract: "Show the token ids and pieces of a text, and check that decoding gives the text back.",
         discussion: """
-        The tokenizer comes from --model (a .gguf file's metadata or a Hugging Face directory's tokenizer.json;
-        no weights are loaded) or from --tokenizer tokenizer.json. Special tokens written in the text, such as
+        The tokenizer comes from --model (a .gguf file's metadata or a Hugging Face directory's tokenizer.json; \
+        no weights are loaded) or from --tokenizer tokenizer.json. Special tokens written in the text, such as \
         <|im_start|>, are single tokens. The tokenizer's sequence tokens (e.g. BOS) are added unless --no-special.
         """)
 

@@ -9,9 +9,9 @@ struct VerifyCommand: ParsableCommand {
         commandName: "verify",
         abstract: "Check whether a prediction is mathematically equivalent to a gold answer, and explain why.",
         discussion: """
-        The answer is extracted from each side (the gold by #### / \\boxed{} / <answer> / whole string; the
-        prediction by <answer>, \\boxed{}, ####, "the answer is", last LaTeX, last number), normalised, and
-        compared exactly (rationals), symbolically, structurally (tuples, sets, intervals) or by numeric
+        The answer is extracted from each side (the gold by #### / \\boxed{} / <answer> / whole string; the \
+        prediction by <answer>, \\boxed{}, ####, "the answer is", last LaTeX, last number), normalised, and \
+        compared exactly (rationals), symbolically, structurally (tuples, sets, intervals) or by numeric \
         sampling. This is the same verifier the accuracy reward and evaluation use.
         Example: r1 verify '\\frac{1}{2}' 'so the answer is \\boxed{0.5}'
         """)
