@@ -122,6 +122,10 @@ public final class GRPORun {
         // Lines a killed process logged after this checkpoint would be logged again: drop them.
         for url in [directory.metricsURL, directory.samplesURL] { try Self.dropLines(in: url, afterStep: state.generationStep) }
         output("resumed from \(url.lastPathComponent): step \(state.generationStep), data position \(state.dataPosition)")
+        if let threads = state.extra["threads"], threads != String(Parallel.threadCount) {
+            output("note: the checkpoint was written with \(threads) threads and this process uses \(Parallel.threadCount); "
+                   + "the run continues correctly but may not match an uninterrupted run bit for bit")
+        }
     }
 
     /// Trains until `max_steps` (or `steps` more steps), checkpointing every `save_steps` and at the end.
