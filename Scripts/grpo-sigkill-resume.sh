@@ -25,11 +25,13 @@ while [ ! -f "$checkpoint" ]; do
 done
 sleep 1   # now inside step kill_after + 1
 kill -KILL $pid; wait $pid 2>/dev/null || true
-echo "killed after: $(ls "$work/killed/checkpoints")"
+echo "killed after: $(ls "$work/killed/checkpoints" | tr '\n' ' ')"
 "$r1" grpo "${common[@]}" --output "$work/killed" --resume > "$work/killed-2.log"
-final=$(printf "checkpoints/step-%08d/weights.safetensors" "$steps")
-if cmp "$work/straight/$final" "$work/killed/$final"; then
-    echo "identical: $final (uninterrupted vs SIGKILL at step $((kill_after + 1)) + resume)"
-else
-    echo "DIFFERENT: $final"; exit 1
-fi
+for name in weights.safetensors optimizer.safetensors; do
+    final=$(printf "checkpoints/step-%08d/%s" "$steps" "$name")
+    if cmp "$work/straight/$final" "$work/killed/$final"; then
+        echo "identical: $final (uninterrupted vs SIGKILL in step $((kill_after + 1)) + resume)"
+    else
+        echo "DIFFERENT: $final"; exit 1
+    fi
+done
