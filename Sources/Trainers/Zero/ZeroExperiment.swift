@@ -13,6 +13,12 @@ import Training
 public struct ZeroConfiguration: Sendable, Equatable, Codable {
     /// Seed of everything (corpus, initial weights, sampling).
     public var seed: UInt64 = 7
+    /// Digits per problem; with 5 there are 59,049 problems, too many to memorise, so the model must
+    /// learn the procedure (with 4, a small model memorised training problems and failed held-out ones).
+    public var terms = 5
+    /// Corpus mixture (see DigitSumTask): share of step-by-step answers, share of correct direct answers.
+    public var chainOfThoughtShare = 0.2
+    public var directCorrectShare = 0.1
     /// Model width C, layers L, heads H, KV heads Hkv, MLP width.
     public var hiddenSize = 96
     public var layers = 3
@@ -20,7 +26,7 @@ public struct ZeroConfiguration: Sendable, Equatable, Codable {
     public var kvHeads = 2
     public var intermediateSize = 256
     /// Pretraining steps and sequences per step.
-    public var pretrainSteps = 1500
+    public var pretrainSteps = 2000
     public var pretrainBatch = 32
     public var pretrainLearningRate = 3e-3
     /// RL steps (upper bound) and wall-clock budget for RL in seconds.
@@ -50,7 +56,7 @@ public struct ZeroConfiguration: Sendable, Equatable, Codable {
 
     /// A short key for the cached base model: changes whenever anything that shapes it changes.
     public var baseModelKey: String {
-        let text = "v1-\(seed)-\(hiddenSize)-\(layers)-\(heads)-\(kvHeads)-\(intermediateSize)-\(pretrainSteps)-\(pretrainBatch)-\(pretrainLearningRate)"
+        let text = "v2-\(terms)-\(chainOfThoughtShare)-\(directCorrectShare)-\(seed)-\(hiddenSize)-\(layers)-\(heads)-\(kvHeads)-\(intermediateSize)-\(pretrainSteps)-\(pretrainBatch)-\(pretrainLearningRate)"
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
         return String(hash, radix: 16)
@@ -105,7 +111,7 @@ public final class ZeroExperiment {
     /// Settings.
     public let configuration: ZeroConfiguration
     /// The task.
-    public let task = DigitSumTask()
+    public let task: DigitSumTask
     /// The character tokenizer the small model uses.
     public let tokenizer = CharacterTokenizer()
     /// Rewards for RL and evaluation (the first must be accuracy).
@@ -120,6 +126,8 @@ public final class ZeroExperiment {
     ///   - cacheDirectory: where to keep the pretrained base model.
     public init(configuration: ZeroConfiguration = ZeroConfiguration(), rewards: CombinedReward, cacheDirectory: URL?) {
         self.configuration = configuration
+        self.task = DigitSumTask(terms: configuration.terms, chainOfThoughtShare: configuration.chainOfThoughtShare,
+                                 directCorrectShare: configuration.directCorrectShare)
         self.rewards = rewards
         self.cacheDirectory = cacheDirectory
     }

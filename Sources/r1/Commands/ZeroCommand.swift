@@ -19,8 +19,11 @@ struct ZeroCommand: ParsableCommand {
     @Option(help: "Most RL steps.") var steps = 200
     @Option(help: "RL wall-clock budget in seconds.") var seconds: Double = 600
     @Option(help: "Evaluate every N RL steps.") var evaluateEvery = 10
-    @Option(help: "Pretraining steps for the base model.") var pretrainSteps = 1500
+    @Option(help: "Pretraining steps for the base model.") var pretrainSteps = 2000
     @Option(help: "Seed.") var seed: UInt64 = 7
+    @Option(help: "Digits per problem.") var terms = 5
+    @Option(help: "Share of step-by-step answers in the pretraining corpus.") var thinkingShare = 0.2
+    @Option(help: "Share of correct direct answers in the pretraining corpus.") var directCorrectShare = 0.1
     @Option(help: "Write the result as JSON to this file.") var output: String?
     @Flag(help: "Ignore and overwrite the cached base model.") var noCache = false
 
@@ -31,6 +34,9 @@ struct ZeroCommand: ParsableCommand {
         configuration.evaluateEvery = evaluateEvery
         configuration.pretrainSteps = pretrainSteps
         configuration.seed = seed
+        configuration.terms = terms
+        configuration.chainOfThoughtShare = thinkingShare
+        configuration.directCorrectShare = directCorrectShare
         let registry = RewardRegistry.builtIn(environment: RewardEnvironment(mathChecker: MathVerifierChecker(), codeRunner: nil))
         let rewards = try registry.makeCombined(RewardSelection(
             rewards: ["accuracy"], parameters: ["accuracy": ["extraction": .string("answer_tag")]]))
@@ -40,7 +46,7 @@ struct ZeroCommand: ParsableCommand {
         let cache = noCache ? nil : cacheRoot.appendingPathComponent("swiftr1")
         let experiment = ZeroExperiment(configuration: configuration, rewards: rewards, cacheDirectory: cache)
         let start = Date()
-        print("r1 zero: task = four-digit addition, reward = accuracy only (answer inside <answer></answer>)")
+        print("r1 zero: task = adding \(terms) digits, reward = accuracy only (answer inside <answer></answer>)")
         let result = try experiment.run { event in
             switch event {
             case .baseModelLoaded(let path): print("base model: loaded from cache \(path)")
