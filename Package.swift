@@ -1,7 +1,8 @@
 // swift-tools-version:6.0
 // SwiftR1: R1-style reasoning RL (GRPO + verifiable rewards) in Swift.
 // Layers (one way): TensorEngine ← Models ← Generation; ModelFormats ← {Models, Tokenizers};
-// MathVerification, Sandbox ← Rewards; everything ← Training ← r1.
+// MathVerification, Sandbox ← Rewards; everything ← Training ← Trainers, Evaluation, Distillation ← Pipeline ← r1;
+// ModelExport and Serving sit on Models + Tokenizers.
 import PackageDescription
 
 /// Kernels need FMA and AVX2 to vectorise; swiftc targets baseline SSE2 otherwise
@@ -21,12 +22,14 @@ let package = Package(
         .library(name: "SwiftR1", targets: [
             "TensorEngine", "ModelFormats", "Tokenizers", "Models", "Generation",
             "Sandbox", "MathVerification", "Rewards", "Training", "Trainers", "Evaluation",
+            "ModelExport", "Distillation", "Serving", "Pipeline",
         ]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/attaswift/BigInt", from: "6.0.1"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
     ],
     targets: [
         // Engine layer
@@ -52,10 +55,27 @@ let package = Package(
         .target(name: "Evaluation", dependencies: [
             "Models", "Generation", "Tokenizers", "Rewards", "Training", "MathVerification",
         ], swiftSettings: optimized),
+        // A trained model (or merged adapter) written as a Hugging Face folder or a GGUF file.
+        .target(name: "ModelExport", dependencies: ["Models", "Tokenizers", "ModelFormats", "TensorEngine"], swiftSettings: optimized),
+        // An OpenAI-compatible HTTP server over a local model (`r1 serve`), so any client or teacher loop can use it.
+        .target(name: "Serving", dependencies: [
+            "Models", "Generation", "Tokenizers",
+            .product(name: "Hummingbird", package: "hummingbird"),
+        ], swiftSettings: optimized),
+        // Rejection sampling and distillation: teachers (local or OpenAI-compatible endpoints), verifier filters, SFT sets.
+        .target(name: "Distillation", dependencies: [
+            "Models", "Generation", "Tokenizers", "Rewards", "MathVerification", "Training",
+        ], swiftSettings: optimized),
+        // The multi-stage R1 recipe: cold-start SFT → GRPO → rejection sampling → SFT → GRPO → distillation.
+        .target(name: "Pipeline", dependencies: [
+            "Models", "Generation", "Tokenizers", "Rewards", "Training", "Trainers", "Evaluation",
+            "Distillation", "ModelExport",
+        ], swiftSettings: optimized),
         // Command-line tool
         .executableTarget(name: "r1", dependencies: [
             "TensorEngine", "ModelFormats", "Tokenizers", "Models", "Generation",
             "Sandbox", "MathVerification", "Rewards", "Training", "Trainers", "Evaluation",
+            "ModelExport", "Distillation", "Serving", "Pipeline",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: fastMath),
         // Tests: one target per library target; RealModelTests needs the SmolLM2 GGUF and runs in release.
@@ -70,9 +90,14 @@ let package = Package(
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Models", "TensorEngine", "Generation", "Rewards", "Tokenizers"]),
         .testTarget(name: "TrainersTests", dependencies: ["Trainers", "Training", "Models", "Generation", "Rewards", "Tokenizers", "TensorEngine"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Rewards", "MathVerification", "Generation", "Models", "Tokenizers"]),
+        .testTarget(name: "ModelExportTests", dependencies: ["ModelExport", "Models", "Tokenizers", "ModelFormats", "TensorEngine"]),
+        .testTarget(name: "ServingTests", dependencies: ["Serving", "Models", "Generation", "Tokenizers"]),
+        .testTarget(name: "DistillationTests", dependencies: ["Distillation", "Serving", "Models", "Generation", "Tokenizers", "Rewards", "Training"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Trainers", "Training", "Evaluation", "Distillation", "ModelExport", "Models", "Tokenizers", "Rewards"]),
         .testTarget(name: "r1Tests", dependencies: ["r1"]),
         .testTarget(name: "RealModelTests", dependencies: [
             "Models", "ModelFormats", "Tokenizers", "Generation", "TensorEngine", "Sandbox", "Rewards", "Training", "Trainers", "Evaluation",
+            "ModelExport", "Distillation", "Serving", "Pipeline",
         ]),
     ]
 )

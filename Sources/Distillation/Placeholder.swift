@@ -1,0 +1,2 @@
+/// Placeholder until the module has real files; delete when adding them.
+enum DistillationPlaceholder {}

@@ -1,0 +1,4 @@
+import Testing
+@testable import Distillation
+
+@Test func placeholderModuleLinks() { #expect(Bool(true)) }

@@ -1,0 +1,4 @@
+import Testing
+@testable import ModelExport
+
+@Test func placeholderModuleLinks() { #expect(Bool(true)) }

@@ -1,0 +1,4 @@
+import Testing
+@testable import Serving
+
+@Test func placeholderModuleLinks() { #expect(Bool(true)) }
