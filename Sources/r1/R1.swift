@@ -9,5 +9,6 @@ struct R1: ParsableCommand {
         subcommands: [ZeroCommand.self, GRPOCommand.self, BenchGRPOCommand.self,
                       GenerateCommand.self, TokenizeCommand.self, InspectCommand.self, LogprobsCommand.self,
                       RewardCommand.self, VerifyCommand.self, EvalCommand.self]
+            + sftCommands + loraCommands + distillationCommands + exportCommands + benchmarkCommands + pipelineCommands
     )
 }
