@@ -90,12 +90,13 @@ extension LlamaModel {
                 if batch.attentionMask[b * t + i] != 0 { position += 1 }
             }
         }
+        let lora = prepareAdapterPath(rows: n, keep: keep)
         embeddingForward(state.residual(0), state.tokens, weight(offsets.embedding), rows: n, channels: c)
-        for l in 0..<cfg.layerCount { layerForward(l, state) }
+        for l in 0..<cfg.layerCount { layerForward(l, state, lora) }
         return state
     }
 
-    private func layerForward(_ l: Int, _ s: TrainingState) {
+    private func layerForward(_ l: Int, _ s: TrainingState, _ lora: LoRAActivations?) {
         let cfg = configuration, w = offsets.layers[l], a = s.layer(l)
         let n = s.batch * s.length, c = cfg.hiddenSize, i = cfg.intermediateSize
         let x = s.residual(l), out = s.residual(l + 1)
@@ -103,17 +104,28 @@ extension LlamaModel {
         matmulForward(a.q, a.ln1, weight(w.q), w.qBias.map { weight($0) }, rows: n, inFeatures: c, outFeatures: cfg.queryDim)
         matmulForward(a.k, a.ln1, weight(w.k), w.kBias.map { weight($0) }, rows: n, inFeatures: c, outFeatures: cfg.kvDim)
         matmulForward(a.v, a.ln1, weight(w.v), w.vBias.map { weight($0) }, rows: n, inFeatures: c, outFeatures: cfg.kvDim)
+        if let lora {
+            adapterForward(.q, layer: l, input: a.ln1, output: a.q, lora)
+            adapterForward(.k, layer: l, input: a.ln1, output: a.k, lora)
+            adapterForward(.v, layer: l, input: a.ln1, output: a.v, lora)
+        }
         ropeForward(a.q, a.q, s.positions, rope, rows: n, heads: cfg.headCount)
         ropeForward(a.k, a.k, s.positions, rope, rows: n, heads: cfg.kvHeadCount)
         attentionForward(a.att, a.probs, a.q, a.k, a.v, s.keyMask, batch: s.batch, length: s.length,
                          heads: cfg.headCount, kvHeads: cfg.kvHeadCount, headDim: cfg.headDim)
         matmulForward(s.projection, a.att, weight(w.o), nil, rows: n, inFeatures: cfg.queryDim, outFeatures: c)
+        if let lora { adapterForward(.o, layer: l, input: a.att, output: s.projection, lora) }
         residualForward(a.mid, x, s.projection, count: n * c)
         rmsnormForward(a.ln2, a.rstd2, a.mid, weight(w.postNorm), rows: n, channels: c, epsilon: cfg.rmsNormEpsilon)
         matmulForward(a.gate, a.ln2, weight(w.gate), nil, rows: n, inFeatures: c, outFeatures: i)
         matmulForward(a.up, a.ln2, weight(w.up), nil, rows: n, inFeatures: c, outFeatures: i)
+        if let lora {
+            adapterForward(.gate, layer: l, input: a.ln2, output: a.gate, lora)
+            adapterForward(.up, layer: l, input: a.ln2, output: a.up, lora)
+        }
         swigluForward(s.hidden, a.gate, a.up, count: n * i)
         matmulForward(s.projection, s.hidden, weight(w.down), nil, rows: n, inFeatures: i, outFeatures: c)
+        if let lora { adapterForward(.down, layer: l, input: s.hidden, output: s.projection, lora) }
         residualForward(out, a.mid, s.projection, count: n * c)
     }
 
@@ -158,15 +170,18 @@ extension LlamaModel {
         return (logProbs, entropies)
     }
 
-    /// Accumulates dLoss/dθ into `gradients`, given dLoss/dlogp per position of the last
-    /// `tokenLogProbs(_, keepActivations: true)` call.
+    /// Accumulates dLoss/dθ into `trainableGradients`, given dLoss/dlogp per position of the last
+    /// `tokenLogProbs(_, keepActivations: true)` call. With a LoRA adapter attached only the adapter's A and B
+    /// get gradients: the frozen weights' gradient work (dW of every GEMM, norms, embedding) is skipped.
     /// - Parameter logProbGradient: [B·T]; entries at untargeted positions are ignored.
     public func backward(logProbGradient: [Float]) {
         guard let s = training, s.hasActivations, s.keep else {
             preconditionFailure("backward(logProbGradient:) needs a preceding tokenLogProbs(_, keepActivations: true)")
         }
         precondition(logProbGradient.count == s.batch * s.length, "logProbGradient has \(logProbGradient.count) entries, need B·T = \(s.batch * s.length)")
-        let cfg = configuration, grads = gradients
+        let cfg = configuration
+        let grads: UnsafeMutablePointer<Float>? = loraAdapter == nil ? gradients.pointer : nil
+        let lora = loraActivations.flatMap { $0.active && $0.keep ? $0 : nil }
         let n = s.batch * s.length, c = cfg.hiddenSize, v = cfg.vocabularySize, m = s.headRows.count
         let ws = Workspace()
         let dresidual = ws.floats(n * c)
@@ -194,7 +209,7 @@ extension LlamaModel {
                             dlogits.update(repeating: 0, count: count * v)
                             tokenLogProbBackward(dlogits, g.baseAddress! + start, logits, lse.baseAddress! + start,
                                                  targets.baseAddress! + start, temperature: s.temperature, rows: count, vocabulary: v)
-                            matmulBackward(dinput + start * c, grads.pointer + offsets.head, nil, dlogits, input + start * c,
+                            matmulBackward(dinput + start * c, grads.map { $0 + offsets.head }, nil, dlogits, input + start * c,
                                            weight(offsets.head), rows: count, inFeatures: c, outFeatures: v)
                             start += count
                         }
@@ -203,32 +218,42 @@ extension LlamaModel {
             }
             let final = s.residual(cfg.layerCount)
             for (j, row) in s.headRows.enumerated() { (gathered + j * c).update(from: final + row * c, count: c) }
-            rmsnormBackward(dgathered, grads.pointer + offsets.finalNorm, dinput, gathered, weight(offsets.finalNorm), rstd,
+            rmsnormBackward(dgathered, grads.map { $0 + offsets.finalNorm }, dinput, gathered, weight(offsets.finalNorm), rstd,
                             rows: m, channels: c)
             for (j, row) in s.headRows.enumerated() { addInPlace(dresidual + row * c, dgathered + j * c, count: c) }
         }
         let scratch = BackwardScratch(configuration: cfg, rows: n, workspace: ws)
-        for l in stride(from: cfg.layerCount - 1, through: 0, by: -1) { layerBackward(l, s, dresidual, scratch) }
-        embeddingBackward(grads.pointer + offsets.embedding, dresidual, s.tokens, rows: n, channels: c)
+        for l in stride(from: cfg.layerCount - 1, through: 0, by: -1) { layerBackward(l, s, dresidual, scratch, grads, lora) }
+        if let grads { embeddingBackward(grads + offsets.embedding, dresidual, s.tokens, rows: n, channels: c) }
     }
 
-    private func layerBackward(_ l: Int, _ s: TrainingState, _ dresidual: UnsafeMutablePointer<Float>, _ d: BackwardScratch) {
-        let cfg = configuration, w = offsets.layers[l], a = s.layer(l), g = gradients.pointer
+    /// Backward of one decoder layer; `g` is the base gradient buffer (nil when frozen under an adapter),
+    /// `lora` the adapter activations when the forward ran the adapter.
+    private func layerBackward(_ l: Int, _ s: TrainingState, _ dresidual: UnsafeMutablePointer<Float>, _ d: BackwardScratch,
+                               _ g: UnsafeMutablePointer<Float>?, _ lora: LoRAActivations?) {
+        let cfg = configuration, w = offsets.layers[l], a = s.layer(l)
         let n = s.batch * s.length, c = cfg.hiddenSize, i = cfg.intermediateSize, qd = cfg.queryDim, kvd = cfg.kvDim
+        func dW(_ offset: Int) -> UnsafeMutablePointer<Float>? { g.map { $0 + offset } }
         // MLP: out = mid + down(swiglu(gate(ln2), up(ln2))); dresidual is dL/dout and becomes dL/dmid.
         swigluForward(s.hidden, a.gate, a.up, count: n * i)
         d.hidden.update(repeating: 0, count: n * i)
-        matmulBackward(d.hidden, g + w.down, nil, dresidual, s.hidden, weight(w.down), rows: n, inFeatures: i, outFeatures: c)
+        matmulBackward(d.hidden, dW(w.down), nil, dresidual, s.hidden, weight(w.down), rows: n, inFeatures: i, outFeatures: c)
+        if let lora { adapterBackward(.down, layer: l, input: s.hidden, dinput: d.hidden, doutput: dresidual, lora) }
         d.gate.update(repeating: 0, count: n * i)
         d.up.update(repeating: 0, count: n * i)
         swigluBackward(d.gate, d.up, d.hidden, a.gate, a.up, count: n * i)
         d.normed.update(repeating: 0, count: n * c)
-        matmulBackward(d.normed, g + w.gate, nil, d.gate, a.ln2, weight(w.gate), rows: n, inFeatures: c, outFeatures: i)
-        matmulBackward(d.normed, g + w.up, nil, d.up, a.ln2, weight(w.up), rows: n, inFeatures: c, outFeatures: i)
-        rmsnormBackward(dresidual, g + w.postNorm, d.normed, a.mid, weight(w.postNorm), a.rstd2, rows: n, channels: c)
+        matmulBackward(d.normed, dW(w.gate), nil, d.gate, a.ln2, weight(w.gate), rows: n, inFeatures: c, outFeatures: i)
+        matmulBackward(d.normed, dW(w.up), nil, d.up, a.ln2, weight(w.up), rows: n, inFeatures: c, outFeatures: i)
+        if let lora {
+            adapterBackward(.gate, layer: l, input: a.ln2, dinput: d.normed, doutput: d.gate, lora)
+            adapterBackward(.up, layer: l, input: a.ln2, dinput: d.normed, doutput: d.up, lora)
+        }
+        rmsnormBackward(dresidual, dW(w.postNorm), d.normed, a.mid, weight(w.postNorm), a.rstd2, rows: n, channels: c)
         // Attention: mid = x + o(attention(rope(q(ln1)), rope(k(ln1)), v(ln1))); dresidual becomes dL/dx.
         d.att.update(repeating: 0, count: n * qd)
-        matmulBackward(d.att, g + w.o, nil, dresidual, a.att, weight(w.o), rows: n, inFeatures: qd, outFeatures: c)
+        matmulBackward(d.att, dW(w.o), nil, dresidual, a.att, weight(w.o), rows: n, inFeatures: qd, outFeatures: c)
+        if let lora { adapterBackward(.o, layer: l, input: a.att, dinput: d.att, doutput: dresidual, lora) }
         d.q.update(repeating: 0, count: n * qd)
         d.k.update(repeating: 0, count: n * kvd)
         d.v.update(repeating: 0, count: n * kvd)
@@ -239,10 +264,15 @@ extension LlamaModel {
         ropeBackward(d.qPre, d.q, s.positions, rope, rows: n, heads: cfg.headCount)
         ropeBackward(d.kPre, d.k, s.positions, rope, rows: n, heads: cfg.kvHeadCount)
         d.normed.update(repeating: 0, count: n * c)
-        matmulBackward(d.normed, g + w.q, w.qBias.map { g + $0 }, d.qPre, a.ln1, weight(w.q), rows: n, inFeatures: c, outFeatures: qd)
-        matmulBackward(d.normed, g + w.k, w.kBias.map { g + $0 }, d.kPre, a.ln1, weight(w.k), rows: n, inFeatures: c, outFeatures: kvd)
-        matmulBackward(d.normed, g + w.v, w.vBias.map { g + $0 }, d.v, a.ln1, weight(w.v), rows: n, inFeatures: c, outFeatures: kvd)
-        rmsnormBackward(dresidual, g + w.inputNorm, d.normed, s.residual(l), weight(w.inputNorm), a.rstd1, rows: n, channels: c)
+        matmulBackward(d.normed, dW(w.q), w.qBias.flatMap(dW), d.qPre, a.ln1, weight(w.q), rows: n, inFeatures: c, outFeatures: qd)
+        matmulBackward(d.normed, dW(w.k), w.kBias.flatMap(dW), d.kPre, a.ln1, weight(w.k), rows: n, inFeatures: c, outFeatures: kvd)
+        matmulBackward(d.normed, dW(w.v), w.vBias.flatMap(dW), d.v, a.ln1, weight(w.v), rows: n, inFeatures: c, outFeatures: kvd)
+        if let lora {
+            adapterBackward(.q, layer: l, input: a.ln1, dinput: d.normed, doutput: d.qPre, lora)
+            adapterBackward(.k, layer: l, input: a.ln1, dinput: d.normed, doutput: d.kPre, lora)
+            adapterBackward(.v, layer: l, input: a.ln1, dinput: d.normed, doutput: d.v, lora)
+        }
+        rmsnormBackward(dresidual, dW(w.inputNorm), d.normed, s.residual(l), weight(w.inputNorm), a.rstd1, rows: n, channels: c)
     }
 }
 

@@ -21,6 +21,17 @@ public final class LlamaModel: @unchecked Sendable {
     /// (one extra LM-head GEMM) instead of holding M·V floats.
     public var keptLogitsBudget = 128 * 1024 * 1024
     var decodeScratch: DecodeScratch?
+    /// The attached LoRA adapter (see LoRA/LlamaModel+LoRA.swift).
+    var loraAdapter: LoRAAdapter?
+    /// Adapter activations of the last training forward.
+    var loraActivations: LoRAActivations?
+    /// W0 of the wrapped weights while the adapter is merged for inference.
+    var loraMergeBackup: [Float] = []
+    /// Whether the wrapped weights currently hold W0 + s·B·A (`mergeAdapterForInference()`).
+    public internal(set) var isAdapterMergedForInference = false
+    /// Whether the training forward runs the attached adapter (default true). Off, the model computes the
+    /// frozen base — the reference policy of a LoRA run (see `tokenLogProbsWithoutAdapter`).
+    public var isAdapterEnabled = true
 
     /// Creates a model with all weights zero (load or randomise them next).
     /// - Parameter configuration: the model's hyper-parameters.
@@ -35,6 +46,8 @@ public final class LlamaModel: @unchecked Sendable {
     }
 
     /// Gradient buffer with the same layout as `parameters` (allocated on first use, zero-filled).
+    /// With an adapter attached the base weights are frozen: the backward never writes here; use
+    /// `trainableGradients`.
     public var gradients: ParameterBuffer {
         if let gradientStorage { return gradientStorage }
         let buffer = ParameterBuffer(layout: parameters.layout)
@@ -42,8 +55,8 @@ public final class LlamaModel: @unchecked Sendable {
         return buffer
     }
 
-    /// Sets every gradient to zero.
-    public func zeroGradients() { gradients.zero() }
+    /// Sets every trainable gradient to zero (the adapter's when one is attached, else all weights').
+    public func zeroGradients() { trainableGradients.zero() }
 
     /// Fills the weights with seeded random values: matrices ~ U(−scale, scale), biases ~ U(−scale, scale),
     /// norm weights 1 + U(−0.1, 0.1). For tests and experiments from scratch.
