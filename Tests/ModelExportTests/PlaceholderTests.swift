@@ -1,4 +1,0 @@
-import Testing
-@testable import ModelExport
-
-@Test func placeholderModuleLinks() { #expect(Bool(true)) }
