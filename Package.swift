@@ -1,7 +1,8 @@
 // swift-tools-version:6.0
 // SwiftR1: R1-style reasoning RL (GRPO + verifiable rewards) in Swift.
 // Layers (one way): TensorEngine ← Models ← Generation; ModelFormats ← {Models, Tokenizers};
-// MathVerification, Sandbox ← Rewards; everything ← Training ← Trainers, Evaluation, Distillation ← Pipeline ← r1;
+// MathVerification, Sandbox ← Rewards; everything ← Training ← Trainers, Evaluation, Distillation ← r1;
+// Pipeline (runs r1's commands as stages) ← r1;
 // ModelExport and Serving sit on Models + Tokenizers.
 import PackageDescription
 
@@ -68,8 +69,7 @@ let package = Package(
         ], swiftSettings: optimized),
         // The multi-stage R1 recipe: cold-start SFT → GRPO → rejection sampling → SFT → GRPO → distillation.
         .target(name: "Pipeline", dependencies: [
-            "Models", "Generation", "Tokenizers", "Rewards", "Training", "Trainers", "Evaluation",
-            "Distillation", "ModelExport",
+            "Rewards", "Training", .product(name: "Yams", package: "Yams"),
         ], swiftSettings: optimized),
         // Command-line tool
         .executableTarget(name: "r1", dependencies: [
@@ -93,7 +93,7 @@ let package = Package(
         .testTarget(name: "ModelExportTests", dependencies: ["ModelExport", "Models", "Tokenizers", "ModelFormats", "TensorEngine"]),
         .testTarget(name: "ServingTests", dependencies: ["Serving", "Models", "Generation", "Tokenizers"]),
         .testTarget(name: "DistillationTests", dependencies: ["Distillation", "Serving", "Models", "Generation", "Tokenizers", "Rewards", "Training"]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Trainers", "Training", "Evaluation", "Distillation", "ModelExport", "Models", "Tokenizers", "Rewards"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Training", "Rewards"]),
         .testTarget(name: "r1Tests", dependencies: ["r1"]),
         .testTarget(name: "RealModelTests", dependencies: [
             "Models", "ModelFormats", "Tokenizers", "Generation", "TensorEngine", "Sandbox", "Rewards", "Training", "Trainers", "Evaluation",
