@@ -129,7 +129,8 @@ public struct StagePlanner: Sendable {
                 let output = directory.appendingPathComponent("export")
                 plan.inputModel = input
                 plan.outputReport = output
-                plan.steps = [.command(arguments: ["export", "--model", input, "--output", output.path] + passThrough, resumeFrom: nil)]
+                let format = (stage.args ?? []).contains("--format") ? [] : ["--format", "hf"]
+                plan.steps = [.command(arguments: ["export", "--model", input, "--output", output.path] + format + passThrough, resumeFrom: nil)]
             }
             if let produced = plan.outputModel { latestModel = produced.path }
             if let produced = plan.outputData { latestData = produced.path }

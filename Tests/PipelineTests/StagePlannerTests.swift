@@ -58,6 +58,19 @@ import Testing
         #expect(grpo2.contains("--task") && grpo2.contains("countdown"))
     }
 
+    @Test func exportDefaultsToAHuggingFaceFolder() throws {
+        let recipe = PipelineRecipe(baseModel: "b.gguf", stages: [
+            PipelineStage(name: "hf", kind: .export),
+            PipelineStage(name: "gguf", kind: .export, args: ["--format", "gguf", "--dtype", "q8_0"]),
+        ])
+        let plans = try StagePlanner(recipe: recipe, outputDirectory: out).plans()
+        guard case .command(let hf, _) = plans[0].steps[0], case .command(let gguf, _) = plans[1].steps[0] else {
+            Issue.record("export steps"); return
+        }
+        #expect(hf == ["export", "--model", "b.gguf", "--output", out.path + "/01-hf/export", "--format", "hf"])
+        #expect(gguf == ["export", "--model", "b.gguf", "--output", out.path + "/02-gguf/export", "--format", "gguf", "--dtype", "q8_0"])
+    }
+
     @Test func referenceErrorsNameTheStageAndTheChoices() throws {
         func error(_ stages: [PipelineStage]) -> PipelineError? {
             do {
