@@ -1,0 +1,69 @@
+// `r1 sft` end to end on a tiny random model in a Hugging Face directory (tiny SmolLM tokenizer, ChatML):
+// run directory, final/ folder that loads back with its tokenizer, --resume rules, recipe errors.
+import Foundation
+import Models
+import Testing
+import Tokenizers
+import Trainers
+@testable import r1
+
+@Suite struct SFTCommandTests {
+    static let data = CLITestSupport.fixtures.appendingPathComponent("sft/tiny.jsonl").path
+    static let evalData = CLITestSupport.fixtures.appendingPathComponent("sft/tiny_eval.jsonl").path
+    static let recipe = CLITestSupport.fixtures.deletingLastPathComponent().appendingPathComponent("Recipes/tiny-sft.yaml").path
+
+    static func arguments(model: URL, output: URL, _ extra: [String] = []) -> [String] {
+        ["--model", model.path, "--data", data, "--eval-data", evalData, "--recipe", recipe, "--output", output.path,
+         "--threads", "1", "--set", "max_steps=4", "--set", "save_steps=2", "--set", "max_length=160"] + extra
+    }
+
+    @Test func trainsAndWritesAFinalHuggingFaceFolder() throws {
+        let (model, written) = try ModelOptionsTests.writeDirectory()
+        let output = try CLITestSupport.scratchDirectory().appendingPathComponent("run")
+        let command = try SFTCommand.parse(Self.arguments(model: model, output: output))
+        let (run, summary) = try command.prepare()
+        #expect(summary.contains("template chatml") && summary.contains("8 examples → 8 rows") && summary.contains("4 steps"))
+        run.output = { _ in }
+        try run.train()
+        let final = try command.writeFinal(run)
+        #expect(run.trainer.stepCount == 4)
+        for name in ["config.yaml", "metrics.jsonl", "checkpoints/step-00000004"] {
+            #expect(FileManager.default.fileExists(atPath: output.appendingPathComponent(name).path), "\(name)")
+        }
+        let loaded = try LlamaModel.load(huggingFaceDirectory: final)
+        #expect(Array(loaded.parameters.flat) == Array(run.trainer.model.parameters.flat))
+        #expect(Array(loaded.parameters.flat) != Array(written.parameters.flat))
+        let tokenizer = try BPETokenizer(tokenizerJSON: final.appendingPathComponent("tokenizer.json"))
+        #expect(tokenizer.vocabularySize == 470 && tokenizer.chatTemplateSource != nil)
+        // The same output again needs --resume; with it, the finished run stays finished.
+        let again = try SFTCommand.parse(Self.arguments(model: model, output: output))
+        #expect(throws: (any Error).self) { try again.prepare() }
+        let resumed = try SFTCommand.parse(Self.arguments(model: model, output: output, ["--resume"]))
+        let (second, _) = try resumed.prepare()
+        second.output = { _ in }
+        #expect(try second.resumeIfPossible() == 4)
+        #expect(try second.train().isEmpty)
+    }
+
+    @Test func packedRunCountsRows() throws {
+        let (model, _) = try ModelOptionsTests.writeDirectory()
+        let output = try CLITestSupport.scratchDirectory().appendingPathComponent("packed")
+        let command = try SFTCommand.parse(Self.arguments(model: model, output: output, ["--set", "packing=true", "--set", "max_length=200"]))
+        let (run, summary) = try command.prepare()
+        #expect(summary.contains("(packed)"))
+        #expect(run.data.rows.count < 8 && run.data.rows.flatMap { $0 }.sorted() == Array(0..<8))
+    }
+
+    @Test func recipeAndDataErrorsReachTheUser() throws {
+        let (model, _) = try ModelOptionsTests.writeDirectory()
+        let output = try CLITestSupport.scratchDirectory().appendingPathComponent("bad")
+        let typo = try SFTCommand.parse(Self.arguments(model: model, output: output, ["--set", "packin=true"]))
+        #expect { try typo.prepare() } throws: { "\($0)".contains("did you mean 'packing'?") }
+        let broken = try CLITestSupport.scratchDirectory().appendingPathComponent("broken.jsonl")
+        try Data("{\"text\": \"ok\"}\n{\"messages\": [{\"role\": \"user\"}]}\n".utf8).write(to: broken)
+        var arguments = Self.arguments(model: model, output: output)
+        arguments[arguments.firstIndex(of: Self.data)!] = broken.path
+        let bad = try SFTCommand.parse(arguments)
+        #expect { try bad.prepare() } throws: { "\($0)".hasPrefix("\(broken.path):2: 'messages[0]' has no 'content'") }
+    }
+}
