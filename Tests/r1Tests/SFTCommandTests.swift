@@ -1,6 +1,7 @@
 // `r1 sft` end to end on a tiny random model in a Hugging Face directory (tiny SmolLM tokenizer, ChatML):
 // run directory, final/ folder that loads back with its tokenizer, --resume rules, recipe errors.
 import Foundation
+import ModelExport
 import Models
 import Testing
 import Tokenizers
@@ -21,11 +22,13 @@ import Trainers
         let (model, written) = try ModelOptionsTests.writeDirectory()
         let output = try CLITestSupport.scratchDirectory().appendingPathComponent("run")
         let command = try SFTCommand.parse(Self.arguments(model: model, output: output))
-        let (run, summary) = try command.prepare()
-        #expect(summary.contains("template chatml") && summary.contains("8 examples → 8 rows") && summary.contains("4 steps"))
+        let prepared = try command.prepare()
+        let run = prepared.run
+        #expect(prepared.summary.contains("template chatml") && prepared.summary.contains("8 examples → 8 rows")
+                && prepared.summary.contains("4 steps"))
         run.output = { _ in }
         try run.train()
-        let final = try command.writeFinal(run)
+        let final = try command.writeFinal(run, tokenizer: prepared.tokenizer)
         #expect(run.trainer.stepCount == 4)
         for name in ["config.yaml", "metrics.jsonl", "checkpoints/step-00000004"] {
             #expect(FileManager.default.fileExists(atPath: output.appendingPathComponent(name).path), "\(name)")
@@ -39,7 +42,7 @@ import Trainers
         let again = try SFTCommand.parse(Self.arguments(model: model, output: output))
         #expect(throws: (any Error).self) { try again.prepare() }
         let resumed = try SFTCommand.parse(Self.arguments(model: model, output: output, ["--resume"]))
-        let (second, _) = try resumed.prepare()
+        let second = try resumed.prepare().run
         second.output = { _ in }
         #expect(try second.resumeIfPossible() == 4)
         #expect(try second.train().isEmpty)
@@ -49,8 +52,9 @@ import Trainers
         let (model, _) = try ModelOptionsTests.writeDirectory()
         let output = try CLITestSupport.scratchDirectory().appendingPathComponent("packed")
         let command = try SFTCommand.parse(Self.arguments(model: model, output: output, ["--set", "packing=true", "--set", "max_length=200"]))
-        let (run, summary) = try command.prepare()
-        #expect(summary.contains("(packed)"))
+        let prepared = try command.prepare()
+        let run = prepared.run
+        #expect(prepared.summary.contains("(packed)"))
         #expect(run.data.rows.count < 8 && run.data.rows.flatMap { $0 }.sorted() == Array(0..<8))
     }
 
@@ -65,5 +69,44 @@ import Trainers
         arguments[arguments.firstIndex(of: Self.data)!] = broken.path
         let bad = try SFTCommand.parse(arguments)
         #expect { try bad.prepare() } throws: { "\($0)".hasPrefix("\(broken.path):2: 'messages[0]' has no 'content'") }
+    }
+
+    @Test func loraRunWritesAPEFTAdapterAndTheMergedModel() throws {
+        let (model, written) = try ModelOptionsTests.writeDirectory()
+        let output = try CLITestSupport.scratchDirectory().appendingPathComponent("lora")
+        let command = try SFTCommand.parse(Self.arguments(model: model, output: output, [
+            "--set", "use_peft=true", "--set", "lora_r=2", "--set", "lora_target_modules=[q_proj,v_proj]", "--set", "lora_dropout=0"]))
+        let prepared = try command.prepare()
+        #expect(prepared.summary.contains("LoRA: r 2"))
+        prepared.run.output = { _ in }
+        try prepared.run.train()
+        #expect(Array(prepared.run.trainer.model.parameters.flat) == Array(written.parameters.flat))
+        let adapted = prepared.run.trainer.evaluate(prepared.run.data.examples)
+        let final = try command.writeFinal(prepared.run, tokenizer: prepared.tokenizer)
+        let adapter = try LoRAAdapter.load(from: output.appendingPathComponent("adapter"), modelConfiguration: written.configuration)
+        #expect(adapter.configuration.rank == 2)
+        let merged = try LlamaModel.load(huggingFaceDirectory: final)
+        #expect(Array(merged.parameters.flat) != Array(written.parameters.flat))
+        // The merged model scores the training data as the adapted model did.
+        let check = try SFTTrainer(model: merged, configuration: prepared.run.trainer.configuration.withoutPEFT, totalSteps: 1)
+        #expect(abs(check.evaluate(prepared.run.data.examples) - adapted) < 1e-4)
+    }
+
+    @Test func ggufSourceGetsTokenizerFilesFromTheExporter() throws {
+        let (directory, written) = try ModelOptionsTests.writeDirectory()
+        let tokenizer = try BPETokenizer(tokenizerJSON: directory.appendingPathComponent("tokenizer.json"))
+        let gguf = try CLITestSupport.scratchDirectory().appendingPathComponent("tiny.gguf")
+        try GGUFExporter.write(ExportableModel(model: written, tokenizer: tokenizer, name: "tiny"), to: gguf)
+        let output = try CLITestSupport.scratchDirectory().appendingPathComponent("from-gguf")
+        let command = try SFTCommand.parse(Self.arguments(model: gguf, output: output, ["--set", "max_steps=1"]))
+        let prepared = try command.prepare()
+        prepared.run.output = { _ in }
+        try prepared.run.train()
+        let final = try command.writeFinal(prepared.run, tokenizer: prepared.tokenizer)
+        let reloaded = try BPETokenizer(tokenizerJSON: final.appendingPathComponent("tokenizer.json"))
+        let text = "<|im_start|>user\nWhat is 2 + 3?<|im_end|>\n"
+        #expect(reloaded.encode(text, addSpecialTokens: false) == tokenizer.encode(text, addSpecialTokens: false))
+        let loaded = try LlamaModel.load(huggingFaceDirectory: final)
+        #expect(Array(loaded.parameters.flat) == Array(prepared.run.trainer.model.parameters.flat))
     }
 }

@@ -143,6 +143,13 @@ public struct SFTConfiguration: Sendable, Equatable {
         LoRAConfiguration(rank: loraR, alpha: loraAlpha, dropout: loraDropout, targetModules: loraTargetModules)
     }
 
+    /// The same settings with `use_peft` off (e.g. to evaluate a merged model).
+    public var withoutPEFT: SFTConfiguration {
+        var copy = self
+        copy.usePEFT = false
+        return copy
+    }
+
     /// The AdamW settings.
     public var adamW: AdamWConfiguration {
         AdamWConfiguration(beta1: adamBeta1, beta2: adamBeta2, epsilon: adamEpsilon, weightDecay: weightDecay)

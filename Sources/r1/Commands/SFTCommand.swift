@@ -2,6 +2,7 @@
 // semantics), with a run directory, exact resume and a Hugging Face folder of the final weights.
 import ArgumentParser
 import Foundation
+import ModelExport
 import Models
 import TensorEngine
 import Tokenizers
@@ -23,8 +24,11 @@ struct SFTCommand: ParsableCommand {
         gradient_accumulation_steps, max_length, packing, lr_scheduler_type, warmup_ratio, weight_decay, \
         max_grad_norm, seed, save_steps, logging_steps, ...); --set KEY=VALUE overrides one. The output directory \
         receives config.yaml, metrics.jsonl, tensorboard/, checkpoints/ and final/ (model.safetensors, \
-        config.json and, for a Hugging Face source model, its tokenizer files). --resume continues from the newest \
-        checkpoint and reaches the same weights, bit for bit, as an uninterrupted run with the same thread count.
+        config.json and the tokenizer files: copied from a Hugging Face source model, written by the exporter for \
+        a GGUF one). With use_peft: true only a LoRA adapter trains (lora_r, lora_alpha, lora_dropout, \
+        lora_target_modules); adapter/ holds it in PEFT format and final/ the merged model. --resume continues \
+        from the newest checkpoint and reaches the same weights, bit for bit, as an uninterrupted run with the \
+        same thread count.
         """)
 
     @Option(help: ArgumentHelp("Model: a .gguf file or a Hugging Face directory.", valueName: "path"))
@@ -49,17 +53,28 @@ struct SFTCommand: ParsableCommand {
     }
 
     func run() throws {
-        let (run, summary) = try prepare()
-        print(summary)
+        let prepared = try prepare()
+        let run = prepared.run
+        print(prepared.summary)
         if resume, try run.resumeIfPossible() == nil { print("no checkpoint yet: starting from step 0") }
         try run.train()
-        let final = try writeFinal(run)
+        let final = try writeFinal(run, tokenizer: prepared.tokenizer)
         print("final model: \(final.path)" + (run.lastEvalLoss.map { String(format: " (eval_loss %.4f)", $0) } ?? ""))
     }
 
+    /// A run ready to train.
+    struct Prepared {
+        /// The run.
+        var run: SFTRun
+        /// The model's tokenizer.
+        var tokenizer: any Tokenizer
+        /// What was loaded, for the console.
+        var summary: String
+    }
+
     /// Loads everything and builds the run (no training).
-    /// - Returns: the run and a summary line.
-    func prepare() throws -> (SFTRun, String) {
+    /// - Returns: the run, the tokenizer and a summary.
+    func prepare() throws -> Prepared {
         Parallel.threadCount = threads
         let configuration = try SFTConfiguration.load(recipe: recipe.map { URL(fileURLWithPath: $0) }, overrides: overrides)
         let outputURL = URL(fileURLWithPath: output)
@@ -85,23 +100,37 @@ struct SFTCommand: ParsableCommand {
             + "\(dataset.targetTokens) target tokens, \(totalSteps) steps of \(configuration.perDeviceTrainBatchSize)×"
             + "\(configuration.gradientAccumulationSteps) rows, \(threads) threads"
         if let evalExamples { summary += ", \(evalExamples.count) eval examples" }
+        if let adapter = model.adapter {
+            summary += "\nLoRA: r \(adapter.configuration.rank), α \(adapter.configuration.alpha), dropout \(adapter.configuration.dropout), "
+                + "\(adapter.targets.map(\.rawValue).joined(separator: "+")): \(adapter.parameters.count) trainable parameters"
+        }
         if truncated > 0 { summary += "\nnote: \(truncated) examples reach max_length \(configuration.maxLength) (truncated or exactly that long)" }
         if untrained > 0 { summary += "\nnote: \(untrained) examples have no target token (no assistant turn, or truncated before it)" }
-        return (run, summary)
+        return Prepared(run: run, tokenizer: tokenizer, summary: summary)
     }
 
-    /// Writes `<output>/final` as a Hugging Face folder.
-    /// - Returns: its URL.
-    func writeFinal(_ run: SFTRun) throws -> URL {
+    /// Writes `<output>/final` as a Hugging Face folder (after saving a LoRA adapter to `<output>/adapter` and
+    /// merging it into the weights). A Hugging Face source model's tokenizer files are copied; for a GGUF
+    /// source ModelExport writes tokenizer.json and tokenizer_config.json from the GGUF tokenizer.
+    /// - Parameters: run: the finished run. tokenizer: the model's tokenizer.
+    /// - Returns: the final folder.
+    func writeFinal(_ run: SFTRun, tokenizer: any Tokenizer) throws -> URL {
+        let outputURL = URL(fileURLWithPath: output)
+        let trained = run.trainer.model
+        if let adapter = trained.adapter {
+            try adapter.save(to: outputURL.appendingPathComponent("adapter", isDirectory: true), baseModelNameOrPath: model)
+            try trained.mergeAndDetachAdapter()
+        }
         var isDirectory: ObjCBool = false
         let source = FileManager.default.fileExists(atPath: model, isDirectory: &isDirectory) && isDirectory.boolValue
             ? URL(fileURLWithPath: model) : nil
-        let final = URL(fileURLWithPath: output).appendingPathComponent("final", isDirectory: true)
-        try SFTModelFolder.write(run.trainer.model, to: final, tokenizerSource: source,
-                                 metadata: ["swiftr1": "sft", "step": String(run.trainer.stepCount)])
-        if source == nil {
-            print("note: the source model is a GGUF file and r1 cannot write tokenizer.json; final/ holds weights and "
-                  + "config.json only (copy the tokenizer files of the original Hugging Face model next to them)")
+        let final = outputURL.appendingPathComponent("final", isDirectory: true)
+        if source == nil, let bpe = tokenizer as? BPETokenizer {
+            let name = URL(fileURLWithPath: model).deletingPathExtension().lastPathComponent + "-sft"
+            try HuggingFaceExporter.write(ExportableModel(model: trained, tokenizer: bpe, name: name), to: final, dtype: .f32)
+        } else {
+            try SFTModelFolder.write(trained, to: final, tokenizerSource: source,
+                                     metadata: ["swiftr1": "sft", "step": String(run.trainer.stepCount)])
         }
         return final
     }
