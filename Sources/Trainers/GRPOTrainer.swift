@@ -8,6 +8,12 @@
 // `per_device_train_batch_size` sequences accumulated `gradient_accumulation_steps` times per optimizer
 // step, `mask_truncated_completions`, DAPO dynamic sampling (drop all-equal groups, refill), and R1's
 // periodic reference reset. Not a CLI: printing, logging and checkpoint policy live with the caller.
+//
+// LoRA (`use_peft`, TRL/PEFT keys): the trainer attaches an adapter to the policy (unless one is attached
+// already), the optimizer runs over the adapter's A and B only (the base weights are frozen and get no
+// gradient work), no reference copy is kept — the reference for β > 0 is the policy with the adapter off —
+// and sampling runs on W0 + s·B·A merged into the weights for the duration of generation (W0 restored bit
+// for bit afterwards). Checkpoints then need only `trainedTensors` (the adapter) and the optimizer state.
 import Foundation
 import Generation
 import Models
@@ -51,8 +57,10 @@ public enum GRPOTrainerError: Error, CustomStringConvertible, Equatable {
 public final class GRPOTrainer {
     /// The model being trained.
     public let policy: LlamaModel
-    /// The frozen reference (nil when β = 0).
+    /// The frozen reference (nil when β = 0, and under LoRA, where the reference is the policy with its adapter off).
     public private(set) var reference: LlamaModel?
+    /// The LoRA adapter being trained (nil unless `use_peft`).
+    public var adapter: LoRAAdapter? { policy.adapter }
     /// Text ↔ ids.
     public let tokenizer: any Tokenizer
     /// Weighted rewards.
@@ -80,22 +88,58 @@ public final class GRPOTrainer {
     ///   - tokenizer: for decoding completions and stop tokens.
     ///   - rewards: the weighted reward functions; the first is treated as accuracy in reports.
     ///   - configuration: validated GRPO settings.
-    /// - Throws: configuration errors, or model errors when the reference copy cannot be made.
+    ///   With `use_peft` a fresh adapter (A seeded from `seed`, B = 0) is attached to `policy` unless it already
+    ///   carries one (e.g. loaded with `LoRAAdapter.load` to continue training it).
+    /// - Throws: configuration errors, `LoRAError` when the adapter does not fit, or model errors when the
+    ///   reference copy cannot be made.
     public init(policy: LlamaModel, tokenizer: any Tokenizer, rewards: CombinedReward,
                 configuration: GRPOConfiguration) throws {
         try configuration.validate()
+        if configuration.usePeft, policy.adapter == nil {
+            try policy.attachAdapter(LoRAAdapter(modelConfiguration: policy.configuration,
+                                                 configuration: configuration.loraConfiguration,
+                                                 seed: UInt64(truncatingIfNeeded: configuration.seed)))
+        }
         self.policy = policy
         self.tokenizer = tokenizer
         self.rewards = rewards
         self.configuration = configuration
-        self.optimizer = AdamW(parameterCount: policy.parameters.count, configuration: configuration.adamW,
-                               noDecayRanges: Self.noDecayRanges(policy.parameters.layout))
+        let trainable = policy.trainableParameters
+        self.optimizer = AdamW(parameterCount: trainable.count, configuration: configuration.adamW,
+                               noDecayRanges: Self.noDecayRanges(trainable.layout))
         self.generator = BatchGenerator(model: policy,
                                         maximumConcurrentSequences: configuration.generationBatchSize)
         let c = policy.configuration
         self.computeModel = ComputeModel(parameters: Double(policy.parameters.count), layers: c.layerCount,
                                          attentionWidth: c.queryDim)
-        if configuration.beta != 0 { reference = try Self.copy(of: policy) }
+        if configuration.beta != 0 && policy.adapter == nil { reference = try Self.copy(of: policy) }
+    }
+
+    /// What a checkpoint must hold to resume the trained weights: the adapter's tensors (PEFT names,
+    /// `base_model.model.…lora_A.weight`) under LoRA, else every weight of the policy (HF names).
+    public var trainedTensors: [CheckpointTensor] {
+        let tensors = adapter?.exportParameters() ?? policy.exportParameters()
+        return tensors.map { CheckpointTensor(name: $0.name, shape: $0.shape, values: Array($0.values)) }
+    }
+
+    /// Loads tensors written from `trainedTensors` (all of them must be present, with matching shapes).
+    /// - Parameters: tensors: the checkpoint's tensors of the trained set. source: for messages.
+    /// - Throws: `LoRAError` (adapter) or `GRPOTrainerError.restoreMismatch` (full weights).
+    public func restoreTrainedTensors(_ tensors: [CheckpointTensor], source: String) throws {
+        if let adapter {
+            try adapter.loadParameters(tensors.map { ($0.name, $0.shape, $0.values) }, source: source)
+            return
+        }
+        var loaded = 0
+        for tensor in tensors {
+            guard let entry = policy.parameters.layout.entry(tensor.name), entry.shape == tensor.shape else {
+                throw GRPOTrainerError.restoreMismatch(what: "tensor \(tensor.name)", expected: 0, found: tensor.values.count)
+            }
+            _ = tensor.values.withUnsafeBufferPointer { policy.parameters[tensor.name].update(fromContentsOf: $0) }
+            loaded += entry.count
+        }
+        let expected = policy.parameters.layout.entries.reduce(0) { $0 + $1.count }
+        guard loaded == expected else { throw GRPOTrainerError.restoreMismatch(what: "weights", expected: expected, found: loaded) }
     }
 
     /// Puts the trainer back where a checkpoint left it (weights are restored by the caller).
@@ -109,8 +153,9 @@ public final class GRPOTrainer {
     /// - Throws: `GRPOTrainerError.restoreMismatch` when a size disagrees with the model.
     public func restore(step: Int, optimizerState: AdamWState?, cost: CostAccount, referenceParameters: [Float]?) throws {
         if let optimizerState {
-            guard optimizerState.firstMoment.count == policy.parameters.count else {
-                throw GRPOTrainerError.restoreMismatch(what: "AdamW moments", expected: policy.parameters.count,
+            let trainable = policy.trainableParameters.count
+            guard optimizerState.firstMoment.count == trainable else {
+                throw GRPOTrainerError.restoreMismatch(what: "AdamW moments", expected: trainable,
                                                        found: optimizerState.firstMoment.count)
             }
             optimizer.state = optimizerState
@@ -167,9 +212,12 @@ public final class GRPOTrainer {
             var parameters = samplingParameters(step: stepNumber)
             parameters.seed &+= UInt64(round) &* 0x1000_0000
             let start = Date()
-            let batch = try generator.complete(
-                CompletionRequest(prompts: batchPrompts.map(\.tokens), samplesPerPrompt: g, parameters: parameters),
-                decoder: { [tokenizer] in tokenizer.decode($0, skipSpecialTokens: true) })
+            // Under LoRA the sampler runs W0 + s·B·A merged into the weights; W0 comes back afterwards.
+            let batch = try policy.withAdapterMergedForInference {
+                try generator.complete(
+                    CompletionRequest(prompts: batchPrompts.map(\.tokens), samplesPerPrompt: g, parameters: parameters),
+                    decoder: { [tokenizer] in tokenizer.decode($0, skipSpecialTokens: true) })
+            }
             samplingSeconds += Date().timeIntervalSince(start)
             let scoreStart = Date()
             let samples = batch.completions.map { completion in
@@ -257,6 +305,7 @@ public final class GRPOTrainer {
         // Token-level entropy estimate from the sampler: −mean log p of the sampled tokens.
         let sampledLogProbs = completions.flatMap(\.logProbabilities)
         result.entropy = sampledLogProbs.isEmpty ? 0 : -Double(sampledLogProbs.reduce(0, +)) / Double(sampledLogProbs.count)
+        var microIndex: UInt64 = 0
         for _ in 0..<c.numIterations {
             var start = 0
             while start < n {
@@ -269,10 +318,20 @@ public final class GRPOTrainer {
                     let microEnd = min(end, microStart + microSize)
                     let rows = Array(microStart..<microEnd)
                     let (batch, completionMask) = tokenBatch(prompts: prompts, completions: completions, rows: rows)
+                    var reference: [Double]? = nil
                     var clock = Date()
+                    if c.beta != 0, adapter != nil {
+                        // The reference is the base: the same model with the adapter off. It runs before the
+                        // policy forward, whose kept activations a later forward would replace.
+                        reference = policy.tokenLogProbsWithoutAdapter(batch, temperature: Float(c.temperature)).map(Double.init)
+                        lastStepTimes.referenceLogProbs += Date().timeIntervalSince(clock)
+                    }
+                    // Dropout masks depend only on (seed, step, micro-batch), so a resumed run draws the same ones.
+                    adapter?.dropoutStep = UInt64(step) << 24 | microIndex
+                    microIndex += 1
+                    clock = Date()
                     let logProbs = policy.tokenLogProbs(batch, temperature: Float(c.temperature), keepActivations: true)
                     lastStepTimes.policyForwardBackward += Date().timeIntervalSince(clock)
-                    var reference: [Double]? = nil
                     if c.beta != 0, let model = self.reference {
                         clock = Date()
                         reference = model.tokenLogProbs(batch, temperature: Float(c.temperature), keepActivations: false)
@@ -296,10 +355,12 @@ public final class GRPOTrainer {
                     microStart = microEnd
                 }
                 let optimizerClock = Date()
-                let norm = GradientClipping.clip([policy.gradients.flat], maxNorm: c.maxGradNorm)
+                // The trainable set: the adapter under LoRA, else every weight.
+                let trainable = policy.trainableParameters, gradients = policy.trainableGradients
+                let norm = GradientClipping.clip([gradients.flat], maxNorm: c.maxGradNorm)
                 guard norm.isFinite else { throw GRPOTrainerError.nonFiniteLoss(step: step, loss: norm) }
                 let lr = c.learningRateSchedule.learningRate(step: optimizer.state.step)
-                optimizer.update(parameters: policy.parameters.flat, gradients: UnsafeBufferPointer(policy.gradients.flat),
+                optimizer.update(parameters: trainable.flat, gradients: UnsafeBufferPointer(gradients.flat),
                                  learningRate: Float(lr))
                 result.gradNorm = norm
                 result.learningRate = lr

@@ -65,6 +65,18 @@ extension GRPOConfiguration {
             }
         }
 
+        /// A list of names, or one name (e.g. `all-linear`) standing for a one-element list.
+        static func loraTargets(_ key: String, _ path: WritableKeyPath<GRPOConfiguration, [String]>) -> Field {
+            Field(key: key, expected: "a list of module names or all-linear",
+                  read: { .list($0[keyPath: path].map(RecipeValue.string)) }) { c, v in
+                if let single = v.asString { c[keyPath: path] = [single]; return true }
+                let items = v.asList.compactMap(\.asString)
+                guard items.count == v.asList.count else { return false }
+                c[keyPath: path] = items
+                return true
+            }
+        }
+
         static func optionalDoubles(_ key: String, _ path: WritableKeyPath<GRPOConfiguration, [Double]?>) -> Field {
             Field(key: key, expected: "a list of numbers or null",
                   read: { $0[keyPath: path].map { .list($0.map(RecipeValue.double)) } ?? .null }) { c, v in
@@ -120,6 +132,11 @@ extension GRPOConfiguration {
             .int("save_steps", \.saveSteps),
             .int("logging_steps", \.loggingSteps),
             .int("log_completions_steps", \.logCompletionsSteps),
+            .bool("use_peft", \.usePeft),
+            .int("lora_r", \.loraR),
+            .double("lora_alpha", \.loraAlpha),
+            .double("lora_dropout", \.loraDropout),
+            .loraTargets("lora_target_modules", \.loraTargetModules),
         ]
     }
 

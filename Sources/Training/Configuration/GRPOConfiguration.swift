@@ -102,6 +102,19 @@ public struct GRPOConfiguration: Sendable, Equatable {
     /// Write sampled completions every this many steps; 0 never (`log_completions_steps`).
     public var logCompletionsSteps: Int = 10
 
+    // MARK: LoRA (TRL ModelConfig / PEFT names; see GRPOConfiguration+LoRA.swift)
+    /// Train a LoRA adapter instead of all weights; the reference for β > 0 is the base with the adapter off
+    /// (`use_peft`).
+    public var usePeft: Bool = false
+    /// LoRA rank r (`lora_r`; TRL 16).
+    public var loraR: Int = 16
+    /// LoRA α; the update is scaled by α/r (`lora_alpha`; TRL 32).
+    public var loraAlpha: Double = 32
+    /// Dropout on the adapter input during training (`lora_dropout`; TRL 0.05).
+    public var loraDropout: Double = 0.05
+    /// Wrapped projections, or `all-linear` (`lora_target_modules`; PEFT's Llama default q_proj, v_proj).
+    public var loraTargetModules: [String] = ["q_proj", "v_proj"]
+
     /// The default configuration.
     public init() {}
 
@@ -221,5 +234,6 @@ public struct GRPOConfiguration: Sendable, Equatable {
         if saveSteps < 0 { try fail("save_steps", saveSteps, "use 0 (save at the end only) or a positive step count") }
         if loggingSteps < 1 { try fail("logging_steps", loggingSteps, "use at least 1") }
         if logCompletionsSteps < 0 { try fail("log_completions_steps", logCompletionsSteps, "use 0 (never) or a positive step count") }
+        try validateLoRA()
     }
 }
