@@ -1,2 +1,0 @@
-/// Placeholder until the module has real files; delete when adding them.
-enum ServingPlaceholder {}
