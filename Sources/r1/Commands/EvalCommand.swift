@@ -45,6 +45,8 @@ struct EvalCommand: ParsableCommand {
     var template = "auto"
     @Option(help: "System message for the chat template.")
     var system: String?
+    @Option(help: "Text appended to each question in the chat template (default: R1's step-by-step \\boxed{} instruction for math, a code-block instruction for code).")
+    var instruction: String?
     @Option(help: "Results directory (resumable; holds problems.jsonl and report.json).")
     var output: String?
     @Option(help: "Problems sampled together per generator request.")
@@ -97,8 +99,8 @@ struct EvalCommand: ParsableCommand {
         case "r1-zero", "r1_zero": return .r1Zero
         case "chat":
             guard let detected else { throw ValidationError("--template chat: the tokenizer has no recognised chat template") }
-            return .chat(detected, system: system, instruction: nil)
-        case "auto": return detected.map { .chat($0, system: system, instruction: nil) } ?? .r1Zero
+            return .chat(detected, system: system, instruction: instruction)
+        case "auto": return detected.map { .chat($0, system: system, instruction: instruction) } ?? .r1Zero
         default: throw ValidationError("--template must be auto, chat or r1-zero, got '\(template)'")
         }
     }
