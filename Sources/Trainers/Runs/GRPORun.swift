@@ -1,7 +1,7 @@
 // GRPORun: drives a GRPOTrainer for `max_steps` inside a run directory — resolved configuration,
 // per-step metrics (metrics.jsonl + TensorBoard, TRL names), samples.jsonl, a console progress line, the
-// cost account, and atomic checkpoints every `save_steps` and at the end; resumes from the newest
-// checkpoint.
+// cost account, held-out evaluations (step 0, every `eval_steps`, the last step; eval.json), and atomic
+// checkpoints every `save_steps` and at the end; resumes from the newest checkpoint.
 //
 // Exact resume: every random choice of a step derives from (seed, step) — the sampler seed in
 // GRPOTrainer.samplingParameters(step:) — or from checkpointed state: the prompt stream position
@@ -36,6 +36,14 @@ public final class GRPORun {
     public var output: (String) -> Void = { print($0); fflush(nil) }
     /// Called after every step with its report (tests and the CLI observe the run through it).
     public var onStep: ((GRPOStepReport) -> Void)?
+    /// Held-out evaluation, run at step 0, every `settings.evalSteps` steps and at the last step, before that
+    /// step's checkpoint (nil, or `evalSteps == 0`: no evaluation).
+    public var evaluator: (any GRPORunEvaluator)?
+    /// Evaluations so far (eval.json).
+    public private(set) var evaluationLog = GRPOEvaluationLog()
+
+    /// eval.json of the run directory.
+    public var evaluationLogURL: URL { directory.url.appendingPathComponent("eval.json") }
 
     /// CRC32C of the starting weights: a checkpoint whose reference is "the starting model" must be resumed
     /// from the same starting model.
@@ -108,6 +116,12 @@ public final class GRPORun {
         guard missing.isEmpty else {
             throw GRPORunError.incompatibleCheckpoint(path: url.path, reason: "tensors missing: \(missing.prefix(3).joined(separator: ", "))")
         }
+        let holdout = state.extra["eval_holdout"] ?? "0.0"
+        guard holdout == String(settings.effectiveHoldout) else {
+            throw GRPORunError.incompatibleCheckpoint(
+                path: url.path, reason: "its training prompts held out a fraction \(holdout) of the problems for evaluation and this run "
+                    + "holds out \(settings.effectiveHoldout) (run.eval_steps / run.eval_holdout change the training prompts)")
+        }
         referenceStep = state.referenceStep
         if trainer.reference != nil, reference == nil, referenceStep == 0 {
             // The reference is the starting model: it must be the model this process started from.
@@ -121,6 +135,9 @@ public final class GRPORun {
         prompts.position = state.dataPosition
         // Lines a killed process logged after this checkpoint would be logged again: drop them.
         for url in [directory.metricsURL, directory.samplesURL] { try Self.dropLines(in: url, afterStep: state.generationStep) }
+        evaluationLog = GRPOEvaluationLog.read(from: evaluationLogURL) ?? GRPOEvaluationLog()
+        evaluationLog.history.removeAll { $0.step > state.generationStep }
+        if FileManager.default.fileExists(atPath: evaluationLogURL.path) { try evaluationLog.write(to: evaluationLogURL) }
         output("resumed from \(url.lastPathComponent): step \(state.generationStep), data position \(state.dataPosition)")
         if let threads = state.extra["threads"], threads != String(Parallel.threadCount) {
             output("note: the checkpoint was written with \(threads) threads and this process uses \(Parallel.threadCount); "
@@ -136,7 +153,14 @@ public final class GRPORun {
     @discardableResult
     public func train(steps: Int? = nil) throws -> [GRPOStepReport] {
         let c = trainer.configuration
-        if trainer.stepCount == 0 { try directory.writeConfiguration(c) }
+        if trainer.stepCount == 0 {
+            // A fresh start: logs left by an earlier process that died before its first checkpoint are stale.
+            for url in [directory.metricsURL, directory.samplesURL] { try Self.dropLines(in: url, afterStep: -1) }
+            try? FileManager.default.removeItem(at: evaluationLogURL)
+            evaluationLog = GRPOEvaluationLog()
+            try directory.writeConfiguration(c)
+            if evaluates(atStep: 0) { try evaluate() }
+        }
         let last = min(c.maxSteps, steps.map { trainer.stepCount + $0 } ?? c.maxSteps)
         var reports: [GRPOStepReport] = []
         while trainer.stepCount < last {
@@ -147,12 +171,54 @@ public final class GRPORun {
             }
             stepSeconds.append(Date().timeIntervalSince(start))
             try log(report)
+            if evaluates(atStep: report.step) { try evaluate() }
             reports.append(report)
             onStep?(report)
             if c.isSaveStep(report.step) || report.step == c.maxSteps { try saveCheckpoint() }
         }
         try directory.flush()
         return reports
+    }
+
+    /// Whether a held-out evaluation is due after `step` steps: step 0, multiples of `eval_steps`, the last step.
+    /// - Parameter step: steps completed.
+    /// - Returns: true when an evaluator is set, `eval_steps > 0` and the step is due.
+    public func evaluates(atStep step: Int) -> Bool {
+        guard evaluator != nil, settings.evalSteps > 0 else { return false }
+        return step == 0 || step % settings.evalSteps == 0 || step == trainer.configuration.maxSteps
+    }
+
+    /// Evaluates the current policy now: logs the `eval/…` metrics (metrics.jsonl, TensorBoard, console) at
+    /// the current step, writes the full report to eval/step-NNNNNNNN.json and updates eval.json.
+    /// - Returns: the result, or nil without an evaluator.
+    /// - Throws: the evaluator's errors, `TrainingError.writeFailed`.
+    @discardableResult
+    public func evaluate() throws -> GRPOEvaluationResult? {
+        guard let evaluator else { return nil }
+        let step = trainer.stepCount
+        let start = Date()
+        let result = try evaluator.evaluate(step: step)
+        let seconds = Date().timeIntervalSince(start)
+        var metrics = result.metrics
+        metrics["eval/time"] = seconds
+        try directory.log(metrics: metrics, step: step)
+        var reportPath: String?
+        if let report = result.report {
+            let relative = String(format: "eval/step-%08d.json", step)
+            let url = directory.url.appendingPathComponent(relative)
+            do {
+                try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            } catch {
+                throw TrainingError.writeFailed(path: url.deletingLastPathComponent().path, reason: "\(error)")
+            }
+            try AtomicFile.write(report, to: url)
+            reportPath = relative
+        }
+        evaluationLog.history.removeAll { $0.step >= step }
+        evaluationLog.history.append(.init(step: step, metrics: metrics, summary: result.summary, report: reportPath))
+        try evaluationLog.write(to: evaluationLogURL)
+        output("eval step \(step): \(result.summary)" + String(format: " (%.1f s)", seconds))
+        return result
     }
 
     /// Writes a checkpoint of the current state (atomically) and prunes old ones.
@@ -178,7 +244,7 @@ public final class GRPORun {
             dataPosition: prompts.position, rngState: [prompts.seed, UInt64(truncatingIfNeeded: trainer.configuration.seed)],
             referenceStep: referenceStep, cost: trainer.costAccount,
             extra: ["starting_weights_crc32c": String(startingFingerprint), "threads": String(Parallel.threadCount),
-                    "task": prompts.task.name])
+                    "task": prompts.task.name, "eval_holdout": String(settings.effectiveHoldout)])
         return Checkpoint(weights: weights, optimizer: trainer.optimizer.state, trainerState: state,
                           configuration: trainer.configuration)
     }

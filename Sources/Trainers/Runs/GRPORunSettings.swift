@@ -63,6 +63,28 @@ public struct GRPORunSettings: Codable, Sendable, Equatable {
     public var dollarsPerHour: Double = 2
     /// Checkpoints kept on disk (the newest ones); 0 keeps all.
     public var keepCheckpoints: Int = 2
+    /// Held-out evaluation every this many steps, plus step 0 and the last step; 0 turns it off.
+    public var evalSteps: Int = 0
+    /// Held-out problems per evaluation (generated tasks: distinct problems of the held-out split, at most
+    /// the whole held-out space; datasets: a seeded sample of `evalTaskPath`, the same at every evaluation).
+    public var evalSize: Int = 32
+    /// Samples per held-out problem (k of pass@1 averaged over k, R1's protocol).
+    public var evalSamples: Int = 4
+    /// Sampling temperature of the evaluation (R1: 0.6).
+    public var evalTemperature: Double = 0.6
+    /// Nucleus mass of the evaluation (R1: 0.95).
+    public var evalTopP: Double = 0.95
+    /// Also decode each problem greedily (`eval/greedy_accuracy`).
+    public var evalGreedy: Bool = true
+    /// Token budget of an evaluation sample (nil: the run's max_completion_length).
+    public var evalMaxNewTokens: Int?
+    /// Generated tasks: the share of the problem space held out of training for evaluation (by a hash of
+    /// the problem, see `HeldOutTask`). Only applied when `evalSteps > 0`; changes the training prompts.
+    public var evalHoldout: Double = 0.25
+    /// Dataset tasks: the JSONL file (same format as the training file) of the held-out problems.
+    public var evalTaskPath: String?
+    /// Seed of the evaluation samples (the same at every evaluation, so curves compare like with like).
+    public var evalSeed: UInt64 = 0
 
     /// Creates default settings.
     public init() {}
@@ -70,7 +92,17 @@ public struct GRPORunSettings: Codable, Sendable, Equatable {
     /// The recipe keys, snake_case.
     public static let keys = ["model", "task", "task_path", "task_level", "task_digits", "task_operands", "task_operations",
                               "prompt_style", "system_prompt", "instruction", "peak_tflops", "utilization",
-                              "dollars_per_hour", "keep_checkpoints"]
+                              "dollars_per_hour", "keep_checkpoints", "eval_steps", "eval_size", "eval_samples",
+                              "eval_temperature", "eval_top_p", "eval_greedy", "eval_max_new_tokens", "eval_holdout",
+                              "eval_task_path", "eval_seed"]
+
+    /// Whether held-out evaluation is on.
+    public var evaluates: Bool { evalSteps > 0 }
+
+    /// The held-out fraction that shapes the training prompts of a generated task (arithmetic, countdown);
+    /// 0 when evaluation is off, so runs without evaluation train on the whole problem space as before, and
+    /// 0 for dataset tasks, whose held-out problems come from `evalTaskPath`.
+    public var effectiveHoldout: Double { evaluates && ["arithmetic", "countdown"].contains(task) ? evalHoldout : 0 }
 
     /// The cost model of the settings.
     public var costModel: CostModel {
@@ -90,6 +122,22 @@ public struct GRPORunSettings: Codable, Sendable, Equatable {
         }
         guard keepCheckpoints >= 0 else {
             throw GRPORunError.invalidSetting(key: "keep_checkpoints", value: String(keepCheckpoints), reason: "must be ≥ 0")
+        }
+        guard evalSteps >= 0 else {
+            throw GRPORunError.invalidSetting(key: "eval_steps", value: String(evalSteps), reason: "must be ≥ 0 (0 turns evaluation off)")
+        }
+        guard evalSize >= 1, evalSamples >= 1 else {
+            throw GRPORunError.invalidSetting(key: "eval_size/eval_samples", value: "\(evalSize)/\(evalSamples)", reason: "both must be ≥ 1")
+        }
+        guard evalTemperature > 0, evalTemperature.isFinite, evalTopP > 0, evalTopP <= 1 else {
+            throw GRPORunError.invalidSetting(key: "eval_temperature/eval_top_p", value: "\(evalTemperature)/\(evalTopP)",
+                                              reason: "need temperature > 0 (greedy decoding is eval_greedy) and 0 < top_p ≤ 1")
+        }
+        if let evalMaxNewTokens, evalMaxNewTokens < 1 {
+            throw GRPORunError.invalidSetting(key: "eval_max_new_tokens", value: String(evalMaxNewTokens), reason: "must be ≥ 1")
+        }
+        guard evalHoldout >= 0, evalHoldout < 1 else {
+            throw GRPORunError.invalidSetting(key: "eval_holdout", value: String(evalHoldout), reason: "use a fraction in [0, 1), e.g. 0.25")
         }
         guard taskOperations.allSatisfy({ "+-*".contains($0) }), !taskOperations.isEmpty else {
             throw GRPORunError.invalidSetting(key: "task_operations", value: taskOperations, reason: "use characters of +-*")
@@ -123,6 +171,22 @@ public struct GRPORunSettings: Codable, Sendable, Equatable {
         case "utilization": utilization = try double()
         case "dollars_per_hour": dollarsPerHour = try double()
         case "keep_checkpoints": keepCheckpoints = try int()
+        case "eval_steps": evalSteps = try int()
+        case "eval_size": evalSize = try int()
+        case "eval_samples": evalSamples = try int()
+        case "eval_temperature": evalTemperature = try double()
+        case "eval_top_p": evalTopP = try double()
+        case "eval_greedy":
+            guard let v = ["true": true, "false": false, "yes": true, "no": false, "1": true, "0": false][value.lowercased()] else {
+                throw GRPORunError.invalidSetting(key: key, value: value, reason: "expected true or false")
+            }
+            evalGreedy = v
+        case "eval_max_new_tokens": evalMaxNewTokens = optional == nil ? nil : try int()
+        case "eval_holdout": evalHoldout = try double()
+        case "eval_task_path": evalTaskPath = optional
+        case "eval_seed":
+            guard let v = UInt64(value) else { throw GRPORunError.invalidSetting(key: key, value: value, reason: "expected a non-negative integer") }
+            evalSeed = v
         default: throw GRPORunError.unknownSetting(key: key, source: source)
         }
     }

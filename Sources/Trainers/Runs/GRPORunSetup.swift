@@ -37,24 +37,28 @@ public enum GRPORunSetup {
         return (model, try BPETokenizer(gguf: file))
     }
 
-    /// The task of the settings.
+    /// The task of the settings. With evaluation on (`eval_steps > 0`), a generated task is split by
+    /// `HeldOutTask` (fraction `eval_holdout`) so training never sees the held-out problems, and a dataset
+    /// task reads its held-out problems (split `.test`) from `eval_task_path`.
     /// - Parameters:
-    ///   - settings: `task`, `task_path`, arithmetic options.
+    ///   - settings: `task`, `task_path`, arithmetic options, evaluation options.
     ///   - registry: supplies the `accuracy` reward of dataset tasks.
     /// - Returns: the task.
     /// - Throws: `GRPORunError.invalidSetting`, `RewardsError.invalidTaskRequest`.
     public static func task(_ settings: GRPORunSettings, registry: RewardRegistry) throws -> any VerifiableTask {
+        let generated: any VerifiableTask
         switch settings.task {
         case "arithmetic":
-            guard let digits = settings.taskDigits else {
-                return try ArithmeticTask(difficulty: .level(settings.taskLevel))
+            if let digits = settings.taskDigits {
+                let operations = settings.taskOperations.compactMap { c -> ArithmeticOperation? in
+                    switch c { case "+": return .add; case "-": return .subtract; case "*": return .multiply; default: return nil }
+                }
+                generated = try ArithmeticTask(difficulty: .init(digits: digits, operandCount: settings.taskOperands, operations: operations))
+            } else {
+                generated = try ArithmeticTask(difficulty: .level(settings.taskLevel))
             }
-            let operations = settings.taskOperations.compactMap { c -> ArithmeticOperation? in
-                switch c { case "+": return .add; case "-": return .subtract; case "*": return .multiply; default: return nil }
-            }
-            return try ArithmeticTask(difficulty: .init(digits: digits, operandCount: settings.taskOperands, operations: operations))
         case "countdown":
-            return try CountdownTask()
+            generated = try CountdownTask()
         case let name:
             guard let format = DatasetFormat(rawValue: name) else {
                 throw GRPORunError.invalidSetting(key: "task", value: name,
@@ -63,8 +67,18 @@ public enum GRPORunSetup {
             guard let path = settings.taskPath else {
                 throw GRPORunError.invalidSetting(key: "task_path", value: "", reason: "the \(name) task needs its JSONL file (task: \(name):PATH)")
             }
-            return DatasetTask(format: format, files: [.train: URL(fileURLWithPath: path)], reward: try registry.make("accuracy"))
+            var files: [DatasetSplit: URL] = [.train: URL(fileURLWithPath: path)]
+            if settings.evaluates {
+                guard let evalPath = settings.evalTaskPath else {
+                    throw GRPORunError.invalidSetting(key: "eval_task_path", value: "",
+                                                      reason: "held-out evaluation of the \(name) task needs a JSONL file of held-out problems")
+                }
+                files[.test] = URL(fileURLWithPath: evalPath)
+            }
+            return DatasetTask(format: format, files: files, reward: try registry.make("accuracy"))
         }
+        guard settings.effectiveHoldout > 0 else { return generated }
+        return try HeldOutTask(base: generated, fraction: settings.effectiveHoldout)
     }
 
     /// Splits a CLI task spec `name[:path]` into the settings.

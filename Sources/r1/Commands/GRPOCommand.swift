@@ -17,8 +17,14 @@ struct GRPOCommand: ParsableCommand {
         same weights, bit for bit, as an uninterrupted run with the same thread count.
         Recipe: YAML with a `run:` section (model, task, prompt_style, system_prompt, instruction, task_level,
         task_digits, task_operands, task_operations, peak_tflops, utilization, dollars_per_hour,
-        keep_checkpoints) and a `grpo:` section (TRL GRPOConfig names). --set run.KEY=VALUE sets a run key,
-        --set KEY=VALUE a GRPO key.
+        keep_checkpoints, eval_*) and a `grpo:` section (TRL GRPOConfig names). --set run.KEY=VALUE sets a
+        run key, --set KEY=VALUE a GRPO key.
+        Held-out evaluation: run.eval_steps N (0 = off) evaluates at step 0, every N steps and at the end on
+        run.eval_size problems that training never sees (generated tasks hold out run.eval_holdout of the
+        problem space by a hash of the problem; dataset tasks read run.eval_task_path), with
+        run.eval_samples samples each at run.eval_temperature / run.eval_top_p (R1: 0.6 / 0.95) plus a greedy
+        decode (run.eval_greedy). Logs eval/pass@1, eval/greedy_accuracy, eval/mean_length to metrics.jsonl,
+        TensorBoard and the console; eval.json holds every evaluation, eval/step-N.json the full reports.
         """)
 
     @Option(help: "Model: a .gguf file or a Hugging Face directory (overrides the recipe's run.model).")
@@ -59,6 +65,14 @@ struct GRPOCommand: ParsableCommand {
         let rewards = try GRPORunSetup.rewards(recipe.configuration, task: verifiable, registry: registry)
         let trainer = try GRPOTrainer(policy: policy, tokenizer: tokenizer, rewards: rewards, configuration: recipe.configuration)
         let run = try GRPORun(trainer: trainer, prompts: prompts, directory: outputURL, settings: recipe.settings)
+        if recipe.settings.evaluates {
+            run.evaluator = try GRPOHeldOutEvaluator(policy: policy, prompts: prompts, settings: recipe.settings,
+                                                     maxCompletionLength: recipe.configuration.maxCompletionLength)
+            let s = recipe.settings
+            print("held-out evaluation every \(s.evalSteps) steps: \(s.evalSize) problems × \(s.evalSamples) samples at T = \(s.evalTemperature), "
+                  + "top-p \(s.evalTopP)\(s.evalGreedy ? " + greedy" : "")"
+                  + (s.effectiveHoldout > 0 && s.taskPath == nil ? ", \(Int(s.effectiveHoldout * 100)) % of the problems held out of training" : ""))
+        }
         print("r1 grpo: model \(modelPath) (\(policy.parameters.count) parameters), task \(verifiable.name), "
               + "rewards \(rewards.names.joined(separator: "+")), \(recipe.configuration.promptsPerStep)×\(recipe.configuration.numGenerations) "
               + "completions/step, β = \(recipe.configuration.beta), \(threads) threads")
@@ -67,6 +81,9 @@ struct GRPOCommand: ParsableCommand {
         }
         if resume, try run.resumeIfPossible() == nil { print("no checkpoint yet: starting from step 0") }
         try run.train()
+        if let last = run.evaluationLog.last {
+            print("final held-out evaluation (step \(last.step)): \(last.summary) — \(run.evaluationLogURL.path)")
+        }
         let cost = trainer.costAccount
         let costModel = recipe.settings.costModel
         print(String(format: "done: %d steps, %.3e FLOP ≈ %.3f GPU-hours ≈ $%.2f at %.0f TFLOP/s × %.0f%% and $%.2f/h",

