@@ -1,7 +1,8 @@
 // SFTRun: drives an SFTTrainer over an SFTDataset inside a run directory — the resolved configuration
 // (config.yaml/config.json with TRL keys), metrics.jsonl + TensorBoard every `logging_steps` (TRL names:
 // loss, grad_norm, learning_rate, epoch, num_tokens, entropy; eval_loss), a console progress line, the
-// held-out loss every `eval_steps` and at the end, and atomic checkpoints every `save_steps` and at the end;
+// held-out loss every `eval_steps` and at the end (`loss` is the mean over the steps since the previous line, as
+// HF Trainer logs it), and atomic checkpoints every `save_steps` and at the end;
 // resumes from the newest checkpoint.
 //
 // Exact resume: the micro-batches of a step are a pure function of (seed, step, data) (SFTDataset), and the
@@ -40,6 +41,8 @@ public final class SFTRun {
     public var onStep: ((SFTStepReport) -> Void)?
     /// Non-padding tokens trained on so far (TRL `num_tokens`).
     public private(set) var numTokens = 0
+    /// Σ loss and steps since the last metrics line: the logged `loss` is their mean, as HF Trainer logs it.
+    private var lossWindow = (sum: 0.0, steps: 0)
     /// The newest held-out loss, if evaluated.
     public private(set) var lastEvalLoss: Double?
     private var stepSeconds: [Double] = []
@@ -124,6 +127,8 @@ public final class SFTRun {
         }
         try trainer.restore(step: state.generationStep, optimizerState: optimizer)
         numTokens = Int(state.extra["num_tokens"] ?? "0") ?? 0
+        lossWindow = (Double(bitPattern: UInt64(state.extra["loss_window_sum_bits"] ?? "0") ?? 0),
+                      Int(state.extra["loss_window_steps"] ?? "0") ?? 0)
         try GRPORun.dropLines(in: directory.metricsURL, afterStep: state.generationStep)
         output("resumed from \(url.lastPathComponent): step \(state.generationStep) of \(totalSteps)")
         if let threads = state.extra["threads"], threads != String(Parallel.threadCount) {
@@ -146,6 +151,8 @@ public final class SFTRun {
             let start = Date()
             let report = try trainer.step(microBatches: data.microBatches(step: trainer.stepCount), padToken: padToken)
             numTokens += report.tokens
+            lossWindow.sum += report.loss
+            lossWindow.steps += 1
             stepSeconds.append(Date().timeIntervalSince(start))
             let isLast = report.step == totalSteps
             var metrics: [String: Double] = [:]
@@ -199,6 +206,7 @@ public final class SFTRun {
             rngState: [data.seed],
             extra: ["sft_configuration": Self.json(trainer.configuration), "data_crc32c": String(data.fingerprint),
                     "total_steps": String(totalSteps), "num_tokens": String(numTokens),
+                    "loss_window_sum_bits": String(lossWindow.sum.bitPattern), "loss_window_steps": String(lossWindow.steps),
                     "threads": String(Parallel.threadCount), "trainer": "sft", "base_weights_crc32c": String(baseFingerprint)])
         return Checkpoint(weights: weights, optimizer: trainer.optimizer.state, trainerState: state, configuration: GRPOConfiguration())
     }
@@ -236,7 +244,9 @@ public final class SFTRun {
     /// Metrics line, TensorBoard scalars and the console progress line.
     private func log(_ report: SFTStepReport, extra: [String: Double]) throws {
         var metrics = extra
-        metrics["loss"] = report.loss
+        let loss = lossWindow.sum / Double(max(1, lossWindow.steps))
+        lossWindow = (0, 0)
+        metrics["loss"] = loss
         metrics["grad_norm"] = report.gradNorm
         metrics["learning_rate"] = report.learningRate
         metrics["entropy"] = report.entropy
@@ -249,7 +259,7 @@ public final class SFTRun {
         let line = ProgressLine.format(ProgressSnapshot(
             step: report.step, totalSteps: totalSteps, tokensPerSecond: metrics["tokens_per_second"],
             learningRate: report.learningRate, secondsPerStep: recent.reduce(0, +) / Double(max(1, recent.count))))
-        var text = line + String(format: " | loss %.4f | grad %.3f | epoch %.2f", report.loss, report.gradNorm, metrics["epoch"]!)
+        var text = line + String(format: " | loss %.4f | grad %.3f | epoch %.2f", loss, report.gradNorm, metrics["epoch"]!)
         if let evalLoss = extra["eval_loss"] { text += String(format: " | eval_loss %.4f", evalLoss) }
         output(text)
     }
