@@ -14,7 +14,8 @@ extension LlamaModel {
     ///   - batch: tokens [B, T] with masks; `targetMask` selects positions (t ≥ 1).
     ///   - temperature: τ; log-probabilities are of softmax(logits / τ).
     ///   - keepActivations: keep what `backward(logProbGradient:)` needs (memory ∝ L·B·T·(C + I + H·T)).
-    ///     A later forward of any kind (including `logits(_:)`) replaces the kept activations.
+    ///     The next forward with `keepActivations: true` replaces the kept activations; forwards without
+    ///     (scoring, `logits(_:)`) use separate buffers and leave them intact.
     /// - Returns: [B·T] log-probabilities, 0 where `targetMask` is 0.
     public func tokenLogProbs(_ batch: TokenBatch, temperature: Float = 1, keepActivations: Bool) -> [Float] {
         tokenLogProbsAndEntropies(batch, temperature: temperature, keepActivations: keepActivations).logProbs
@@ -70,12 +71,14 @@ extension LlamaModel {
     func forwardHidden(_ batch: TokenBatch, keep: Bool) -> TrainingState {
         let cfg = configuration
         let state: TrainingState
-        if let existing = training, existing.batch == batch.batch, existing.length == batch.length, existing.keep == keep {
+        // Kept (training) and unkept (scoring) forwards use separate buffers: a scoring forward between a
+        // training forward and its backward leaves the kept activations intact.
+        if let existing = keep ? training : scoring, existing.batch == batch.batch, existing.length == batch.length {
             state = existing
         } else {
-            training = nil
+            if keep { training = nil } else { scoring = nil }
             state = TrainingState(configuration: cfg, batch: batch.batch, length: batch.length, keep: keep)
-            training = state
+            if keep { training = state } else { scoring = state }
         }
         state.hasActivations = false
         let n = batch.tokens.count, t = batch.length, c = cfg.hiddenSize
@@ -181,7 +184,7 @@ extension LlamaModel {
         precondition(logProbGradient.count == s.batch * s.length, "logProbGradient has \(logProbGradient.count) entries, need B·T = \(s.batch * s.length)")
         let cfg = configuration
         let grads: UnsafeMutablePointer<Float>? = loraAdapter == nil ? gradients.pointer : nil
-        let lora = loraActivations.flatMap { $0.active && $0.keep ? $0 : nil }
+        let lora = loraActivations.flatMap { $0.active ? $0 : nil }
         let n = s.batch * s.length, c = cfg.hiddenSize, v = cfg.vocabularySize, m = s.headRows.count
         let ws = Workspace()
         let dresidual = ws.floats(n * c)

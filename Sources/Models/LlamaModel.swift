@@ -15,7 +15,11 @@ public final class LlamaModel: @unchecked Sendable {
     let offsets: LlamaOffsets
     let rope: RoPETable
     private var gradientStorage: ParameterBuffer?
+    /// Activations of the last training forward with `keepActivations: true` (what `backward` consumes).
     var training: TrainingState?
+    /// Buffers of forwards without kept activations (scoring, reference log-probs, `logits`), held apart so
+    /// such a forward neither invalidates nor reallocates the kept training activations.
+    var scoring: TrainingState?
     /// Largest LM-head logits [M, V] (in floats) that `tokenLogProbs(_:keepActivations: true)` keeps for the
     /// backward (default 128 Mi floats = 512 MiB); above it the backward recomputes the logits chunk by chunk
     /// (one extra LM-head GEMM) instead of holding M·V floats.
@@ -23,8 +27,10 @@ public final class LlamaModel: @unchecked Sendable {
     var decodeScratch: DecodeScratch?
     /// The attached LoRA adapter (see LoRA/LlamaModel+LoRA.swift).
     var loraAdapter: LoRAAdapter?
-    /// Adapter activations of the last training forward.
+    /// Adapter activations of the last training forward with kept activations.
     var loraActivations: LoRAActivations?
+    /// Adapter buffers of forwards without kept activations.
+    var loraScoring: LoRAActivations?
     /// W0 of the wrapped weights while the adapter is merged for inference.
     var loraMergeBackup: [Float] = []
     /// Whether the wrapped weights currently hold W0 + s·B·A (`mergeAdapterForInference()`).

@@ -124,6 +124,32 @@ import Testing
         #expect(model.trainableGradients === model.gradients)
     }
 
+    /// Reference and scoring forwards between the training forward and its backward leave the kept activations intact.
+    @Test func scoringForwardsDoNotDisturbTheBackward() throws {
+        let configuration = TinyModels.configurations[0]
+        var lora = Self.allLinear
+        lora.dropout = 0.2
+        let (model, adapter) = try Self.adapted(configuration, lora: lora)
+        let batch = Self.batch(configuration)
+        let upstream = (0..<batch.tokens.count).map { Float($0 % 3) - 1 }
+        func gradients(interleave: Bool) -> [Float] {
+            model.zeroGradients()
+            adapter.dropoutStep = 3
+            _ = model.tokenLogProbs(batch, keepActivations: true)
+            if interleave {
+                _ = model.tokenLogProbsWithoutAdapter(batch)
+                _ = model.tokenLogProbs(batch, keepActivations: false)
+                _ = model.logits(batch)
+            }
+            model.backward(logProbGradient: upstream)
+            return Array(adapter.gradients.flat)
+        }
+        let plain = gradients(interleave: false)
+        #expect(plain.contains { $0 != 0 })
+        #expect(gradients(interleave: true) == plain)
+        #expect(adapter.dropoutStep == 4, "only the training forward draws a dropout mask")
+    }
+
     @Test(arguments: TinyModels.configurations) func mergedModelMatchesAdapter(configuration: LlamaConfiguration) throws {
         let (model, _) = try Self.adapted(configuration)
         let batch = Self.batch(configuration)

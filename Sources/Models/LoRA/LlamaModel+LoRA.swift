@@ -21,6 +21,7 @@ extension LlamaModel {
         guard loraAdapter == nil else { throw LoRAError.modelMismatch(reason: "an adapter is already attached; detach it first") }
         loraAdapter = adapter
         loraActivations = nil
+        loraScoring = nil
         training = nil
         isAdapterEnabled = true
     }
@@ -33,6 +34,7 @@ extension LlamaModel {
         let adapter = loraAdapter
         loraAdapter = nil
         loraActivations = nil
+        loraScoring = nil
         training = nil
         return adapter
     }
@@ -44,8 +46,8 @@ extension LlamaModel {
     public var trainableGradients: ParameterBuffer { loraAdapter?.gradients ?? gradients }
 
     /// Log-probabilities with the adapter switched off, i.e. under the frozen base weights — the reference
-    /// policy of a LoRA run. Like `tokenLogProbs(_, keepActivations: false)`, it replaces kept activations,
-    /// so call it before the policy's `tokenLogProbs(_, keepActivations: true)` of the same micro-batch.
+    /// policy of a LoRA run. Like `tokenLogProbs(_, keepActivations: false)` it uses the scoring buffers, so it
+    /// may run between the policy's training forward and its backward.
     /// - Parameters: batch: tokens [B, T]. temperature: τ.
     /// - Returns: [B·T] log-probabilities, 0 where `targetMask` is 0.
     public func tokenLogProbsWithoutAdapter(_ batch: TokenBatch, temperature: Float = 1) -> [Float] {

@@ -8,18 +8,19 @@ extension LlamaModel {
     /// - Returns: the activations, or nil when no adapter runs in this forward.
     func prepareAdapterPath(rows n: Int, keep: Bool) -> LoRAActivations? {
         guard let adapter = loraAdapter, isAdapterEnabled else {
-            loraActivations?.active = false
+            if keep { loraActivations?.active = false }
             return nil
         }
         precondition(!isAdapterMergedForInference,
                      "training forward with the adapter merged for inference; call restoreWeightsAfterInference() first")
         let state: LoRAActivations
-        if let existing = loraActivations, existing.rows == n, existing.keep == keep, existing.adapter == ObjectIdentifier(adapter) {
+        // Like TrainingState: one set for kept (training) forwards, one for scoring forwards.
+        if let existing = keep ? loraActivations : loraScoring, existing.rows == n, existing.adapter == ObjectIdentifier(adapter) {
             state = existing
         } else {
-            loraActivations = nil
+            if keep { loraActivations = nil } else { loraScoring = nil }
             state = LoRAActivations(adapter: adapter, rows: n, keep: keep)
-            loraActivations = state
+            if keep { loraActivations = state } else { loraScoring = state }
         }
         state.active = true
         state.dropout = keep && adapter.configuration.dropout > 0
