@@ -24,7 +24,8 @@ public struct OpenAIServer: Sendable {
 
     /// Binds and serves until the calling task is cancelled (or, with `handleSignals`, until SIGINT/SIGTERM).
     /// - Parameters:
-    ///   - handleSignals: stop gracefully on SIGINT and SIGTERM (for the command line; tests cancel the task).
+    ///   - handleSignals: stop gracefully on SIGINT and SIGTERM and log warnings (for the command line); otherwise
+    ///     stop when the task is cancelled and log only critical errors (embedding, tests).
     ///   - onListening: called once the socket is bound, with the host and the actual port (useful with port 0).
     /// - Throws: `ServingError.invalidField` for a bad configuration, or NIO's error when the address cannot be bound.
     public func run(handleSignals: Bool = false, onListening: @escaping @Sendable (String, Int) async -> Void = { _, _ in }) async throws {
@@ -44,7 +45,8 @@ public struct OpenAIServer: Sendable {
         }
         router.get("/v1/models") { _, _ -> Response in try Self.json(engine.models) }
         var logger = Logger(label: "r1.serve")
-        logger.logLevel = .warning
+        // Embedded servers stop by task cancellation, which Hummingbird logs as an error; keep those quiet.
+        logger.logLevel = handleSignals ? .warning : .critical
         let host = configuration.host
         let app = Application(
             router: router,

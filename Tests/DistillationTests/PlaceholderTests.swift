@@ -1,4 +1,0 @@
-import Testing
-@testable import Distillation
-
-@Test func placeholderModuleLinks() { #expect(Bool(true)) }

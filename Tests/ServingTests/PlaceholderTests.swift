@@ -1,4 +1,0 @@
-import Testing
-@testable import Serving
-
-@Test func placeholderModuleLinks() { #expect(Bool(true)) }
