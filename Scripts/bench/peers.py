@@ -5,7 +5,7 @@ Run (inside a venv holding the PyPI packages below; Scripts/bench/run.sh runs it
     python -m venv .venv && . .venv/bin/activate
     pip install torch transformers safetensors gguf numpy llama-cpp-python
     python Scripts/bench/peers.py --gguf PATH/SmolLM2-135M-Instruct.Q4_1.gguf --json peers.json \
-        [--prompt-ids-from r1.json] [--threads 2] [--repeats 3] [--sections gemm,prefill,sampling,train]
+        [--prompt-ids-from r1.json] [--threads 2] [--repeats 3] [--warmup 1] [--sections gemm,prefill,sampling,train]
 
 Rows (section/name as in `r1 bench`, so run.sh can pair them):
 - gemm: torch.nn.functional.linear, fp32 (MKL or whatever torch's CPU build uses).
@@ -38,6 +38,7 @@ def parse_args():
     p.add_argument("--prompt-ids-from", help="r1 bench JSON whose promptTokens are reused (else tokenized here)")
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--repeats", type=int, default=3)
+    p.add_argument("--warmup", type=int, default=1, help="untimed calls before each row")
     p.add_argument("--sections", default="gemm,prefill,sampling,train")
     p.add_argument("--peers", default="llama.cpp-f32,llama.cpp-q4_1,transformers,torch",
                    help="comma-separated subset of llama.cpp-f32, llama.cpp-q4_1, transformers, torch")
@@ -58,8 +59,9 @@ def load1():
 
 
 def measure(section, name, peer, precision, unit, body, detail="", repeats=None):
-    """Warm up once, then time `repeats` calls of body() -> work (tokens or GFLOP); median rate."""
-    body()
+    """Warm up (--warmup calls), then time `repeats` calls of body() -> work (tokens or GFLOP); median rate."""
+    for _ in range(ARGS.warmup):
+        body()
     repeats = repeats or ARGS.repeats
     load = load1()
     cpu0, wall0 = time.process_time(), time.perf_counter()

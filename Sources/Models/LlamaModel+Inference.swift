@@ -127,9 +127,11 @@ extension LlamaModel {
     private func layerProjections(_ l: Int, _ s: DecodeScratch, rows: Int) {
         let cfg = configuration, w = offsets.layers[l], c = cfg.hiddenSize
         rmsnormForward(s.normed, nil, s.x, weight(w.inputNorm), rows: rows, channels: c, epsilon: cfg.rmsNormEpsilon)
-        matmulForward(s.q, s.normed, weight(w.q), w.qBias.map { weight($0) }, rows: rows, inFeatures: c, outFeatures: cfg.queryDim)
-        matmulForward(s.k, s.normed, weight(w.k), w.kBias.map { weight($0) }, rows: rows, inFeatures: c, outFeatures: cfg.kvDim)
-        matmulForward(s.v, s.normed, weight(w.v), w.vBias.map { weight($0) }, rows: rows, inFeatures: c, outFeatures: cfg.kvDim)
+        matmulForwardGroup(
+            LinearProduct(out: s.q, weight: weight(w.q), bias: w.qBias.map { weight($0) }, outFeatures: cfg.queryDim),
+            LinearProduct(out: s.k, weight: weight(w.k), bias: w.kBias.map { weight($0) }, outFeatures: cfg.kvDim),
+            LinearProduct(out: s.v, weight: weight(w.v), bias: w.vBias.map { weight($0) }, outFeatures: cfg.kvDim),
+            input: s.normed, rows: rows, inFeatures: c)
         ropeForward(s.q, s.q, s.positions, rope, rows: rows, heads: cfg.headCount)
         ropeForward(s.k, s.k, s.positions, rope, rows: rows, heads: cfg.kvHeadCount)
     }
@@ -140,8 +142,9 @@ extension LlamaModel {
         matmulForward(s.projection, s.att, weight(w.o), nil, rows: rows, inFeatures: cfg.queryDim, outFeatures: c)
         residualForward(s.x, s.x, s.projection, count: rows * c)
         rmsnormForward(s.normed, nil, s.x, weight(w.postNorm), rows: rows, channels: c, epsilon: cfg.rmsNormEpsilon)
-        matmulForward(s.gate, s.normed, weight(w.gate), nil, rows: rows, inFeatures: c, outFeatures: i)
-        matmulForward(s.up, s.normed, weight(w.up), nil, rows: rows, inFeatures: c, outFeatures: i)
+        matmulForwardGroup(LinearProduct(out: s.gate, weight: weight(w.gate), bias: nil, outFeatures: i),
+                           LinearProduct(out: s.up, weight: weight(w.up), bias: nil, outFeatures: i),
+                           input: s.normed, rows: rows, inFeatures: c)
         swigluForward(s.gate, s.gate, s.up, count: rows * i)
         matmulForward(s.projection, s.gate, weight(w.down), nil, rows: rows, inFeatures: i, outFeatures: c)
         residualForward(s.x, s.x, s.projection, count: rows * c)

@@ -1,6 +1,6 @@
 // Linear layer in the Hugging Face layout: y[N, OC] = x[N, IC] · W[OC, IC]ᵀ (+ b[OC]).
-// Optimised versions go through BLAS (or, for ≤ 16 rows, SmallBatchMatmul.swift) and split large products
-// in two halves across workers;
+// Optimised versions go through BLAS and split large products in two halves across workers; ≤ 16 rows go
+// through SmallBatchMatmul.swift (columns split across all workers);
 // the naive generic versions are the reference (and run in Double for gradient checks).
 
 /// Work (multiply-adds) above which a GEMM is split across two workers.
@@ -17,17 +17,19 @@ package func matmulForward(
     _ out: UnsafeMutablePointer<Float>, _ inp: UnsafePointer<Float>, _ weight: UnsafePointer<Float>,
     _ bias: UnsafePointer<Float>?, rows: Int, inFeatures: Int, outFeatures: Int
 ) {
+    if rows <= smallBatchRowLimit {
+        withUnsafeTemporaryAllocation(of: LinearProduct.self, capacity: 1) { buffer in
+            buffer[0] = LinearProduct(out: out, weight: weight, bias: bias, outFeatures: outFeatures)
+            matmulForwardGroup(UnsafeBufferPointer(buffer), inp, rows: rows, inFeatures: inFeatures)
+        }
+        return
+    }
     let parts = Parallel.threadCount >= 2 && rows * inFeatures * outFeatures >= splitThreshold ? 2 : 1
     let chunk = (outFeatures + parts - 1) / parts
     Parallel.forEach(parts) { _, part in
         let start = part * chunk
         let width = min(chunk, outFeatures - start)
         if width <= 0 { return }
-        if rows <= smallBatchRowLimit {
-            smallBatchMatmulForward(out, inp, weight, rows: rows, inFeatures: inFeatures, outFeatures: outFeatures,
-                                    columns: start..<(start + width))
-            return
-        }
         BLAS.sgemm(.none, .transposed, m: rows, n: width, k: inFeatures, a: inp, lda: inFeatures,
                    b: weight + start * inFeatures, ldb: inFeatures, beta: 0, c: out + start, ldc: outFeatures)
     }
