@@ -83,7 +83,7 @@ def check_gguf(args) -> None:
     completion = swift["completions"][0]
     swift_out = completion["tokens"]
     llm = Llama(model_path=args.model, n_ctx=max(256, len(prompt_ids) + len(swift_out) + 8), n_threads=2,
-                n_batch=512, seed=0, verbose=False)
+                n_batch=512, seed=0, logits_all=True, verbose=False)
     ids = llm.tokenize(swift["prompt"].encode("utf-8"), add_bos=False, special=True)
     if llm.metadata.get("tokenizer.ggml.add_bos_token") == "true" and llm.token_bos() >= 0:
         ids = [llm.token_bos()] + ids

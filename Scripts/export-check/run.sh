@@ -61,10 +61,13 @@ printf '%s' "Question: Tom has 3 apples and buys 4 more. How many apples does he
 "$R1" logprobs --model "$WORK/hf" --file "$TEXT" --json > "$WORK/logprobs.json"
 "$PY" "$HERE/roundtrip.py" hf --model "$WORK/hf" --swift "$WORK/logprobs.json" --text-file "$TEXT" --corpus "$HERE/corpus.txt"
 
+PROMPTS=("What is the capital of France? Answer in one sentence." "Explain in three sentences why the sky is blue.")
 for dtype in f32 f16 q8_0; do
-  "$R1" generate --model "$WORK/smollm2-$dtype.gguf" --chat "What is the capital of France? Answer in one sentence." \
-    --temperature 0 --max-tokens 40 --json > "$WORK/generate-$dtype.json"
-  "$PY" "$HERE/roundtrip.py" gguf --model "$WORK/smollm2-$dtype.gguf" --swift "$WORK/generate-$dtype.json" \
-    --corpus "$HERE/corpus.txt" --hf "$WORK/hf"
+  for i in "${!PROMPTS[@]}"; do
+    "$R1" generate --model "$WORK/smollm2-$dtype.gguf" --chat "${PROMPTS[$i]}" \
+      --temperature 0 --max-tokens 48 --json > "$WORK/generate-$dtype-$i.json"
+    "$PY" "$HERE/roundtrip.py" gguf --model "$WORK/smollm2-$dtype.gguf" --swift "$WORK/generate-$dtype-$i.json" \
+      --corpus "$HERE/corpus.txt" --hf "$WORK/hf"
+  done
 done
 echo "export-check: all exports agree with transformers and llama.cpp ($(( $(date +%s) - start ))s)"

@@ -50,7 +50,7 @@ enum HuggingFaceConfig {
             "head_dim": configuration.headDim,
             "hidden_act": "silu",
             "max_position_embeddings": configuration.maxPositionEmbeddings,
-            "rms_norm_eps": Double(configuration.rmsNormEpsilon),
+            "rms_norm_eps": Double("\(configuration.rmsNormEpsilon)") ?? Double(configuration.rmsNormEpsilon),  // 1e-05, not 9.99999974e-06
             "rope_theta": configuration.ropeTheta,
             "rope_scaling": NSNull(),
             "vocab_size": configuration.vocabularySize,
