@@ -132,9 +132,15 @@ def hf_folder(source, work):
         return out
     import torch
     from transformers import AutoModelForCausalLM
-    model = AutoModelForCausalLM.from_pretrained(str(Path(source).parent), gguf_file=Path(source).name,
-                                                 dtype=torch.float32)
-    model.save_pretrained(out)
+    loaded = AutoModelForCausalLM.from_pretrained(str(Path(source).parent), gguf_file=Path(source).name,
+                                                  dtype=torch.float32)
+    # A GGUF-loaded model refuses save_pretrained; copy its (already dequantized) weights into a plain one.
+    config = loaded.config
+    if hasattr(config, "quantization_config"):
+        del config.quantization_config
+    plain = AutoModelForCausalLM.from_config(config, dtype=torch.float32)
+    plain.load_state_dict(loaded.state_dict())
+    plain.save_pretrained(out)
     return out
 
 
@@ -256,19 +262,24 @@ def bench_gemm():
     import torch
     torch.set_num_threads(ARGS.threads)
     c, i, v = 576, 1536, 49152
+    pool = torch.randn(v * c) * 0.05  # successive calls read different matrices (113 MB), as in r1 bench
     for k, n in ((c, c), (c, i), (i, c), (c, v)):
-        w = torch.randn(n, k) * 0.05
+        copies = max(1, (v * c) // (n * k))
+        weights = [pool[j * n * k:(j + 1) * n * k].view(n, k) for j in range(copies)]
         for m in (8, 16, 256, 2048):
             x = torch.randn(m, k)
             flops = 2.0 * m * n * k
             inner = max(1, int(2e9 / flops))
+            call = [0]
 
-            def run(x=x, w=w, inner=inner, flops=flops):
+            def run(x=x, weights=weights, inner=inner, flops=flops, call=call):
                 with torch.no_grad():
                     for _ in range(inner):
-                        torch.nn.functional.linear(x, w)
+                        torch.nn.functional.linear(x, weights[call[0] % len(weights)])
+                        call[0] += 1
                 return flops * inner / 1e9
-            measure("gemm", f"M={m} K={k} N={n}", "torch", "fp32", "GFLOP/s", run, "F.linear")
+            measure("gemm", f"M={m} K={k} N={n}", "torch", "fp32", "GFLOP/s", run,
+                    f"F.linear over {copies} weight copies")
 
 
 def bench_transformers(folder, prompt, sections):
