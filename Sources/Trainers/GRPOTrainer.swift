@@ -89,7 +89,8 @@ public final class GRPOTrainer {
     ///   - rewards: the weighted reward functions; the first is treated as accuracy in reports.
     ///   - configuration: validated GRPO settings.
     ///   With `use_peft` a fresh adapter (A seeded from `seed`, B = 0) is attached to `policy` unless it already
-    ///   carries one (e.g. loaded with `LoRAAdapter.load` to continue training it).
+    ///   carries one (e.g. loaded with `LoRAAdapter.load` to continue training it). A policy that carries an
+    ///   adapter is trained through it whether or not `use_peft` is set.
     /// - Throws: configuration errors, `LoRAError` when the adapter does not fit, or model errors when the
     ///   reference copy cannot be made.
     public init(policy: LlamaModel, tokenizer: any Tokenizer, rewards: CombinedReward,
