@@ -223,6 +223,13 @@ import Testing
         model.detachAdapter()
         try model.attachAdapter(loaded)
         #expect(model.logits(batch) == expected)
+        // PEFT also allows a regular expression as target_modules: the targets then come from the tensors.
+        var edited = json
+        edited["target_modules"] = #".*\.(q_proj|v_proj|gate_proj)$"#
+        try JSONSerialization.data(withJSONObject: edited).write(to: directory.appendingPathComponent("adapter_config.json"))
+        let fromRegex = try LoRAAdapter.load(from: directory, modelConfiguration: configuration)
+        #expect(fromRegex.targets == [.q, .v, .gate])
+        #expect(Array(fromRegex.parameters.flat) == Array(adapter.parameters.flat))
         // An adapter for another model is refused with a typed error.
         #expect(throws: LoRAError.self) { try LoRAAdapter.load(from: directory, modelConfiguration: TinyModels.configurations[0]) }
     }

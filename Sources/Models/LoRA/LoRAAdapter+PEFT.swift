@@ -79,7 +79,12 @@ extension LoRAAdapter {
         }
         let configuration = LoRAConfiguration(rank: rank, alpha: alpha, dropout: dropout, targetModules: targets,
                                               useRSLoRA: object["use_rslora"] as? Bool ?? false)
-        try configuration.validate()
+        // PEFT also accepts a regular expression as target_modules; `load` then takes the targets from the tensors.
+        var check = configuration
+        if targets.count == 1, LoRATarget(rawValue: targets[0]) == nil, targets[0].lowercased() != "all-linear" {
+            check.targetModules = ["all-linear"]
+        }
+        try check.validate()
         return (configuration, object["base_model_name_or_path"] as? String)
     }
 
@@ -90,11 +95,20 @@ extension LoRAAdapter {
     /// - Returns: the adapter (dropout seed 0).
     /// - Throws: `LoRAError` (unreadable files, missing/mis-shaped/unexpected tensors, bad settings).
     public static func load(from directory: URL, modelConfiguration: LlamaConfiguration) throws -> LoRAAdapter {
-        let (configuration, _) = try readPEFTConfig(directory.appendingPathComponent(configFileName))
-        let adapter = try LoRAAdapter(modelConfiguration: modelConfiguration, configuration: configuration)
+        var (configuration, _) = try readPEFTConfig(directory.appendingPathComponent(configFileName))
         let url = directory.appendingPathComponent(weightsFileName)
         let file: SafetensorsFile
         do { file = try SafetensorsFile(url: url) } catch { throw LoRAError.io(path: url.path, reason: error.description) }
+        // The wrapped projections are the ones the file holds tensors for (target_modules may be a regex or
+        // list full module paths); a tensor of any other kind is reported by `loadParameters`.
+        let present = Set(file.tensors.compactMap { info -> LoRATarget? in
+            let parts = info.name.split(separator: ".")
+            guard parts.count >= 3, parts.last == "weight" else { return nil }
+            let module = parts[parts.count - 2] == "default" && parts.count >= 4 ? parts[parts.count - 4] : parts[parts.count - 3]
+            return LoRATarget(rawValue: String(module))
+        })
+        if !present.isEmpty { configuration.targetModules = present.sorted().map(\.rawValue) }
+        let adapter = try LoRAAdapter(modelConfiguration: modelConfiguration, configuration: configuration)
         var tensors: [(name: String, shape: [Int], values: [Float])] = []
         for info in file.tensors {
             do { tensors.append((info.name, info.shape, try file.floats(info.name))) } catch {

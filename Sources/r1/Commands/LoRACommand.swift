@@ -160,7 +160,7 @@ struct LoRAInspectCommand: ParsableCommand {
         }
         return Result(adapter: adapter, baseModel: baseModel, rank: configuration.rank, alpha: configuration.alpha,
                       dropout: configuration.dropout, useRSLoRA: configuration.useRSLoRA, scale: configuration.scale,
-                      targetModules: try configuration.resolvedTargets().map(\.rawValue), layers: layers.count,
+                      targetModules: (try? configuration.resolvedTargets().map(\.rawValue)) ?? configuration.targetModules, layers: layers.count,
                       parameters: count, tensors: tensors.sorted { $0.name < $1.name }, fitsModel: fits)
     }
 
