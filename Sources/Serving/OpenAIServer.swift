@@ -124,6 +124,18 @@ extension ServingError {
     /// - Parameter error: the decoder's error.
     /// - Returns: `.missingField` for a missing key, else `.malformedBody` with the path and reason.
     static func decoding(_ error: DecodingError) -> ServingError {
+        func jsonKind(_ type: Any.Type) -> String {
+            let name = String(describing: type)
+            if name.hasPrefix("Array") { return "an array" }
+            if name.hasPrefix("Dictionary") { return "an object" }
+            switch name {
+            case "String": return "a string"
+            case "Bool": return "a boolean"
+            case "Int", "Int32", "Int64", "UInt64": return "an integer"
+            case "Double", "Float": return "a number"
+            default: return "of type \(name)"
+            }
+        }
         func path(_ keys: [any CodingKey]) -> String {
             var out = ""
             for key in keys {
@@ -135,9 +147,9 @@ extension ServingError {
         case let .keyNotFound(key, context):
             return .missingField(field: path(context.codingPath + [key]))
         case let .typeMismatch(type, context):
-            return .malformedBody(detail: "\(path(context.codingPath)) should be of type \(type)")
+            return .malformedBody(detail: "\(path(context.codingPath)) should be \(jsonKind(type))")
         case let .valueNotFound(type, context):
-            return .malformedBody(detail: "\(path(context.codingPath)) is null but should be of type \(type)")
+            return .malformedBody(detail: "\(path(context.codingPath)) is null but should be \(jsonKind(type))")
         case let .dataCorrupted(context):
             if context.codingPath.isEmpty { return .malformedBody(detail: "the body is not valid JSON") }
             return .malformedBody(detail: "\(path(context.codingPath)): \(context.debugDescription)")
