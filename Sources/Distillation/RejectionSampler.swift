@@ -127,18 +127,20 @@ public final class RejectionSampler {
     /// Runs rejection sampling over problems, appending to `output` and skipping problems already done there.
     /// - Parameters:
     ///   - problems: the problems (ids unique).
-    ///   - output: the dataset path (`.jsonl`); side files `.progress.jsonl`, `.config.json`
-    ///     (the settings a resume must match; the teacher may change, e.g. a restarted server), `.stats.json` go next to it.
+    ///   - output: the dataset path (`.jsonl`); side files `.progress.jsonl`, `.config.json` (the settings a resume
+    ///     must match), `.stats.json` go next to it.
+    ///   - source: what the problem list is (e.g. `"arithmetic:1 limit=50 seed=1"`); saved with the settings, so
+    ///     resuming with another source is refused like resuming with other settings.
     ///   - overwrite: delete existing output files and start over instead of resuming.
     ///   - onPrompt: called after each prompt is written, with its statistics.
     /// - Returns: the report over every problem done in `output` (this run and earlier ones).
     /// - Throws: `DistillationError` (teacher, files); what was written before the error stays valid for a resume.
     @discardableResult
-    public func run(problems: [DistillationProblem], output: URL, overwrite: Bool = false,
+    public func run(problems: [DistillationProblem], output: URL, source: String? = nil, overwrite: Bool = false,
                     onPrompt: (PromptStats) -> Void = { _ in }) throws -> DistillationReport {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        let settings = try encoder.encode(configuration)
+        let settings = try encoder.encode(Settings(source: source, configuration: configuration))
         let files = try DistillationOutput(dataset: output, settings: settings, overwrite: overwrite)
         let todo = problems.filter { files.done[$0.id] == nil }
         var start = 0
@@ -164,5 +166,11 @@ public final class RejectionSampler {
                                         stats: files.done.values.filter { ids.contains($0.promptID) })
         try files.writeReport(report)
         return report
+    }
+
+    /// What a resumed run must match (the teacher may change, e.g. a server restarted on another port).
+    struct Settings: Encodable {
+        var source: String?
+        var configuration: RejectionSamplingConfiguration
     }
 }

@@ -67,6 +67,10 @@ import Testing
             #expect(error.description.contains("written with other settings (sft.config.json differs)"))
             #expect(error.description.contains("--overwrite"))
         }
+        // Another problem source is refused too.
+        #expect(throws: DistillationError.self) {
+            try Self.sampler(ScriptedTeacher(script: Self.script), samples: 2).run(problems: problems, output: output, source: "other task")
+        }
         // --overwrite starts over.
         let report = try Self.sampler(ScriptedTeacher(script: Self.script), samples: 3).run(problems: problems, output: output, overwrite: true)
         #expect(report.sampled == 18)

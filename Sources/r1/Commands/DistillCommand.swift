@@ -178,7 +178,8 @@ struct DistillCommand: ParsableCommand {
         print("distilling \(problems.count) prompts × \(samples) samples from \(teacher.name) into \(output)")
         let start = Date()
         var done = 0
-        let report = try sampler.run(problems: problems, output: URL(fileURLWithPath: output), overwrite: overwrite) { stats in
+        let source = "\(spec.text) limit=\(limit.map(String.init) ?? "all") task-seed=\(taskSeed)"
+        let report = try sampler.run(problems: problems, output: URL(fileURLWithPath: output), source: source, overwrite: overwrite) { stats in
             done += 1
             print("[\(done)] \(stats.promptID): \(stats.accepted)/\(stats.sampled) accepted, \(stats.kept) written")
             fflush(nil)
