@@ -2,6 +2,7 @@
 // run directory, final/ folder that loads back with its tokenizer, --resume rules, recipe errors.
 import Foundation
 import ModelExport
+import ModelFormats
 import Models
 import Testing
 import Tokenizers
@@ -108,5 +109,19 @@ import Trainers
         #expect(reloaded.encode(text, addSpecialTokens: false) == tokenizer.encode(text, addSpecialTokens: false))
         let loaded = try LlamaModel.load(huggingFaceDirectory: final)
         #expect(Array(loaded.parameters.flat) == Array(prepared.run.trainer.model.parameters.flat))
+    }
+
+    @Test func tokenizerLargerThanTheModelIsAnErrorNotACrash() throws {
+        let (directory, _) = try ModelOptionsTests.writeDirectory()
+        let configuration = LlamaConfiguration(hiddenSize: 16, intermediateSize: 24, layerCount: 1, headCount: 4, kvHeadCount: 2,
+                                               vocabularySize: 100, maxPositionEmbeddings: 256)
+        let small = try LlamaModel(configuration: configuration)
+        try JSONEncoder().encode(configuration).write(to: directory.appendingPathComponent("config.json"))
+        var writer = SafetensorsWriter(metadata: ["format": "pt"])
+        for (name, shape, values) in small.exportParameters() { try writer.addTensor(name, shape: shape, values: Array(values)) }
+        try writer.write(to: directory.appendingPathComponent("model.safetensors"))
+        let output = try CLITestSupport.scratchDirectory().appendingPathComponent("vocab")
+        let command = try SFTCommand.parse(Self.arguments(model: directory, output: output))
+        #expect { try command.prepare() } throws: { "\($0)".contains("but the model's vocabulary has 100 entries") }
     }
 }

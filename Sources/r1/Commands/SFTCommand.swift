@@ -88,6 +88,12 @@ struct SFTCommand: ParsableCommand {
         let renderer = SFTTokenizer(tokenizer: tokenizer, template: template, configuration: configuration)
         let examples = records.map(renderer.example(for:))
         let evalExamples = evalRecords.map { $0.map(renderer.example(for:)) }
+        let vocabulary = model.configuration.vocabularySize
+        if let id = (examples + (evalExamples ?? [])).lazy.flatMap(\.tokens).first(where: { $0 < 0 || Int($0) >= vocabulary }) {
+            throw SFTError.invalidSetting(key: "model", value: self.model,
+                                          reason: "the tokenizer produced id \(id) but the model's vocabulary has \(vocabulary) entries; "
+                                              + "use the tokenizer that belongs to the model")
+        }
         let dataset = SFTDataset(examples: examples, configuration: configuration)
         let totalSteps = configuration.totalSteps(rows: dataset.rows.count)
         let trainer = try SFTTrainer(model: model, configuration: configuration, totalSteps: totalSteps)
@@ -103,6 +109,10 @@ struct SFTCommand: ParsableCommand {
         if let adapter = model.adapter {
             summary += "\nLoRA: r \(adapter.configuration.rank), α \(adapter.configuration.alpha), dropout \(adapter.configuration.dropout), "
                 + "\(adapter.targets.map(\.rawValue).joined(separator: "+")): \(adapter.parameters.count) trainable parameters"
+        }
+        if configuration.maxLength > model.configuration.maxPositionEmbeddings {
+            summary += "\nnote: max_length \(configuration.maxLength) exceeds the model's max_position_embeddings "
+                + "\(model.configuration.maxPositionEmbeddings); later positions reuse the last rotary position"
         }
         if truncated > 0 { summary += "\nnote: \(truncated) examples reach max_length \(configuration.maxLength) (truncated or exactly that long)" }
         if untrained > 0 { summary += "\nnote: \(untrained) examples have no target token (no assistant turn, or truncated before it)" }
