@@ -14,7 +14,9 @@
 #   EXPORT_CHECK_WORK=dir    where exports go (default: a fresh temporary directory, removed at the end)
 # The venv gets `pip install torch transformers` and llama-cpp-python 0.3.36 compiled from source with portable
 # flags (x86-64-v3: AVX2/FMA/F16C, no -march=native, so it runs on any CPU the Swift engine runs on) and without
-# examples/tests/server/tools (about 10–15 minutes of compiling on 2 cores; once per venv).
+# examples/tests/server/tools or the multimodal library (LLAVA_BUILD=OFF; llama_cpp imports it only for image chat
+# handlers), compiled once per venv. Measured on the 2-core dev machine under heavy load (load average ~20):
+# torch + transformers 24 min wall (2.7 CPU-min); llama-cpp-python's libllama linked ~40 min after the build began.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 HERE="$ROOT/Scripts/export-check"
@@ -38,7 +40,7 @@ if ! "$VENV/bin/python" -c "import torch, transformers, llama_cpp" 2>/dev/null; 
   start=$(date +%s)
   python3 -m venv "$VENV"
   "$VENV/bin/pip" install --quiet numpy torch transformers tokenizers
-  CMAKE_ARGS="-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_SERVER=OFF -DLLAMA_BUILD_TOOLS=OFF -DLLAMA_CURL=OFF" \
+  CMAKE_ARGS="-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_SERVER=OFF -DLLAMA_BUILD_TOOLS=OFF -DLLAMA_CURL=OFF -DLLAVA_BUILD=OFF" \
     CMAKE_BUILD_PARALLEL_LEVEL=2 "$VENV/bin/pip" install --quiet --no-cache-dir "llama-cpp-python==$LLAMA_CPP_PYTHON_VERSION"
   echo "export-check: Python venv ready in $(( $(date +%s) - start ))s ($VENV)"
 fi
