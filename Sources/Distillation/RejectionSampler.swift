@@ -148,12 +148,15 @@ public final class RejectionSampler {
             let batch = Array(todo[start..<min(start + configuration.promptsPerBatch, todo.count)])
             let prompts = batch.map { TeacherPrompt(index: $0.index, messages: configuration.promptStyle.messages(for: $0.example)) }
             let samples = try teacher.sample(prompts, count: configuration.samplesPerPrompt, sampling: configuration.sampling)
+            guard samples.count == batch.count else {
+                throw DistillationError.generationFailed(reason: "teacher \(teacher.name) returned \(samples.count) prompt results for \(batch.count) prompts")
+            }
             for (p, problem) in batch.enumerated() {
                 let judged = judge(samples[p], for: problem.example)
                 let kept = select(judged)
                 let records = kept.map {
-                    DistilledExample(messages: prompts[p].messages + [.init(role: .assistant, content: $0.completion.text)], promptID: problem.id,
-                              sample: $0.sample)
+                    DistilledExample(messages: prompts[p].messages + [.init(role: .assistant, content: $0.completion.text)],
+                                     promptID: problem.id, sample: $0.sample)
                 }
                 let stats = Self.stats(problem, judged: judged, kept: kept)
                 try files.append(records: records, stats: stats)
