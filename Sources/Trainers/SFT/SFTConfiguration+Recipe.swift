@@ -24,7 +24,7 @@ extension SFTConfiguration {
         if let url {
             let text: String
             do { text = try String(contentsOf: url, encoding: .utf8) } catch {
-                throw SFTError.unreadableRecipe(path: url.path, reason: error.localizedDescription)
+                throw SFTError.unreadableRecipe(path: url.path, reason: SFTRecord.sentence(error.localizedDescription))
             }
             try configuration.apply(recipeText: text, source: url.path)
         }

@@ -26,7 +26,7 @@ public enum SFTRecord: Sendable, Equatable {
     public static func load(jsonl url: URL) throws -> [SFTRecord] {
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
-            throw SFTError.unreadableData(path: url.path, reason: error.localizedDescription)
+            throw SFTError.unreadableData(path: url.path, reason: Self.sentence(error.localizedDescription))
         }
         var records: [SFTRecord] = []
         for (index, line) in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
@@ -109,6 +109,13 @@ public enum SFTRecord: Sendable, Equatable {
         case is [String: Any]: return "an object"
         default: return "\(type(of: value))"
         }
+    }
+
+    /// A system message without its final period (messages go on after it).
+    static func sentence(_ text: String) -> String {
+        var trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        while trimmed.hasSuffix(".") { trimmed.removeLast() }
+        return trimmed
     }
 
     /// The first sentence of a JSONSerialization error.
