@@ -126,10 +126,13 @@ public struct StagePlanner: Sendable {
                                        + threads + passThrough, resumeFrom: nil)]
             case .export:
                 let input = try model(stage.model)
-                let output = directory.appendingPathComponent("export")
+                let args = stage.args ?? []
+                let formatIndex = args.firstIndex(of: "--format")
+                let isGGUF = formatIndex.map { $0 + 1 < args.count && args[$0 + 1] == "gguf" } ?? false
+                let output = directory.appendingPathComponent(isGGUF ? "model.gguf" : "model")
                 plan.inputModel = input
                 plan.outputReport = output
-                let format = (stage.args ?? []).contains("--format") ? [] : ["--format", "hf"]
+                let format = formatIndex == nil ? ["--format", "hf"] : []
                 plan.steps = [.command(arguments: ["export", "--model", input, "--output", output.path] + format + passThrough, resumeFrom: nil)]
             }
             if let produced = plan.outputModel { latestModel = produced.path }

@@ -68,8 +68,8 @@ import Testing
 
     @Test func shippedRecipesParseAndPlan() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        for name in ["pipeline-quick.yaml", "pipeline-smollm2.yaml"] {
-            let recipe = try PipelineRecipe.load(root.appendingPathComponent("Recipes/\(name)"), baseModelOverride: "model.gguf")
+        for name in ["Recipes/pipeline-quick.yaml", "Recipes/pipeline-smollm2.yaml", "Fixtures/pipeline/smoke.yaml"] {
+            let recipe = try PipelineRecipe.load(root.appendingPathComponent(name), baseModelOverride: "model.gguf")
             let plans = try StagePlanner(recipe: recipe, outputDirectory: URL(fileURLWithPath: "/tmp/out")).plans()
             let kinds = Set(plans.map(\.stage.kind))
             #expect(kinds.isSuperset(of: [.coldStart, .sft, .grpo, .rejectionSampling, .eval]), "\(name)")

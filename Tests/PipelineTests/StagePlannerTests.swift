@@ -67,8 +67,8 @@ import Testing
         guard case .command(let hf, _) = plans[0].steps[0], case .command(let gguf, _) = plans[1].steps[0] else {
             Issue.record("export steps"); return
         }
-        #expect(hf == ["export", "--model", "b.gguf", "--output", out.path + "/01-hf/export", "--format", "hf"])
-        #expect(gguf == ["export", "--model", "b.gguf", "--output", out.path + "/02-gguf/export", "--format", "gguf", "--dtype", "q8_0"])
+        #expect(hf == ["export", "--model", "b.gguf", "--output", out.path + "/01-hf/model", "--format", "hf"])
+        #expect(gguf == ["export", "--model", "b.gguf", "--output", out.path + "/02-gguf/model.gguf", "--format", "gguf", "--dtype", "q8_0"])
     }
 
     @Test func referenceErrorsNameTheStageAndTheChoices() throws {
