@@ -50,4 +50,12 @@ import Testing
         #expect(ProgressLine.duration(9.4) == "9s")
         #expect(ProgressLine.duration(.infinity) == "?")
     }
+
+    @Test func evaluationMetricsGetTheirOwnTensorBoardSection() {
+        #expect(RunDirectory.tensorBoardTag("reward") == "train/reward")
+        #expect(RunDirectory.tensorBoardTag("rewards/accuracy/mean") == "train/rewards/accuracy/mean")
+        #expect(RunDirectory.tensorBoardTag("eval/pass@1") == "eval/pass@1")
+        #expect(RunDirectory.tensorBoardTag("eval_loss") == "eval_loss")
+        #expect(RunDirectory.tensorBoardTag("evaluation") == "train/evaluation")
+    }
 }

@@ -93,7 +93,16 @@ public final class GRPORun {
         let policy = trainer.policy
         var reference: [Float]?
         var loaded = Set<String>()
-        for tensor in checkpoint.weights {
+        if trainer.adapter != nil {
+            // LoRA: the checkpoint holds the adapter (PEFT names); the base is the starting model, checked below.
+            do {
+                try trainer.restoreTrainedTensors(checkpoint.weights.filter { !$0.name.hasPrefix(Self.referencePrefix) }, source: url.path)
+            } catch {
+                throw GRPORunError.incompatibleCheckpoint(path: url.path, reason: "its adapter does not fit this run (\(error))")
+            }
+            loaded = Set(policy.parameters.layout.entries.map(\.name))
+        }
+        for tensor in checkpoint.weights where trainer.adapter == nil {
             if tensor.name.hasPrefix(Self.referencePrefix) {
                 let name = String(tensor.name.dropFirst(Self.referencePrefix.count))
                 guard let entry = policy.parameters.layout.entry(name), entry.count == tensor.values.count else {
@@ -123,7 +132,7 @@ public final class GRPORun {
                     + "holds out \(settings.effectiveHoldout) (run.eval_steps / run.eval_holdout change the training prompts)")
         }
         referenceStep = state.referenceStep
-        if trainer.reference != nil, reference == nil, referenceStep == 0 {
+        if trainer.reference != nil || trainer.adapter != nil, reference == nil, referenceStep == 0 {
             // The reference is the starting model: it must be the model this process started from.
             if let recorded = state.extra["starting_weights_crc32c"], recorded != String(startingFingerprint) {
                 throw GRPORunError.incompatibleCheckpoint(
@@ -233,7 +242,8 @@ public final class GRPORun {
 
     /// The current state as a checkpoint value.
     public func checkpoint() -> Checkpoint {
-        var weights = trainer.policy.exportParameters().map { CheckpointTensor(name: $0.name, shape: $0.shape, values: Array($0.values)) }
+        // Under LoRA only the adapter is trained (the frozen base is the model the run started from).
+        var weights = trainer.trainedTensors
         if let reference = trainer.reference, referenceStep > 0 {
             weights += reference.exportParameters().map {
                 CheckpointTensor(name: Self.referencePrefix + $0.name, shape: $0.shape, values: Array($0.values))

@@ -101,7 +101,8 @@ public final class RunDirectory {
         }
     }
 
-    /// Appends a metrics line (and TensorBoard scalars under `train/`).
+    /// Appends a metrics line (and TensorBoard scalars: training metrics under `train/`; metrics already in
+    /// a section of their own — `eval/…`, `eval_loss` — keep their name, so evaluation curves get their own panel).
     /// - Parameters:
     ///   - metrics: metric name → value (TRL names: reward, reward_std, kl, clip_ratio/low_mean, …).
     ///   - step: optimizer step.
@@ -112,7 +113,7 @@ public final class RunDirectory {
         try metricsWriter?.append(MetricsLine(step: step, wallTime: wallTime, metrics: metrics))
         if writesTensorBoard {
             if tensorBoard == nil { tensorBoard = try TensorBoardWriter(directory: tensorBoardDirectory, wallTime: wallTime) }
-            try tensorBoard?.add(scalars: Dictionary(uniqueKeysWithValues: metrics.map { ("train/" + $0.key, $0.value) }),
+            try tensorBoard?.add(scalars: Dictionary(uniqueKeysWithValues: metrics.map { (Self.tensorBoardTag($0.key), $0.value) }),
                                  step: step, wallTime: wallTime)
         }
     }
@@ -151,5 +152,10 @@ public final class RunDirectory {
                 try container.encode(value, forKey: AnyCodingKey(key))
             }
         }
+    }
+
+    /// The TensorBoard tag of a metric: `eval/…` and `eval_…` metrics keep their name, the rest go under `train/`.
+    static func tensorBoardTag(_ key: String) -> String {
+        key.hasPrefix("eval/") || key.hasPrefix("eval_") ? key : "train/" + key
     }
 }

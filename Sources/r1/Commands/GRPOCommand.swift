@@ -1,6 +1,7 @@
 // `r1 grpo`: GRPO training of a model on a verifiable task, with a run directory and exact resume.
 import ArgumentParser
 import Foundation
+import Models
 import Rewards
 import TensorEngine
 import Trainers
@@ -83,6 +84,11 @@ struct GRPOCommand: ParsableCommand {
         try run.train()
         if let last = run.evaluationLog.last {
             print("final held-out evaluation (step \(last.step)): \(last.summary) — \(run.evaluationLogURL.path)")
+        }
+        if let adapter = trainer.adapter {
+            let adapterURL = outputURL.appendingPathComponent("adapter", isDirectory: true)
+            try adapter.save(to: adapterURL, baseModelNameOrPath: modelPath)
+            print("LoRA adapter (PEFT format): \(adapterURL.path) — merge it with `r1 lora merge --model \(modelPath) --adapter \(adapterURL.path) --output DIR`")
         }
         let cost = trainer.costAccount
         let costModel = recipe.settings.costModel
