@@ -1,4 +1,9 @@
 import ArgumentParser
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#elseif canImport(Darwin)
+@preconcurrency import Darwin
+#endif
 
 /// The `r1` command-line tool: train, sample, score and inspect reasoning models.
 @main
@@ -11,4 +16,10 @@ struct R1: ParsableCommand {
                       RewardCommand.self, VerifyCommand.self, EvalCommand.self]
             + sftCommands + loraCommands + distillationCommands + exportCommands + benchmarkCommands + pipelineCommands
     )
+
+    /// Line-buffers standard output, so progress reaches a pipe or log (e.g. a stage of `r1 pipeline`) as it happens.
+    static func main() {
+        setvbuf(stdout, nil, _IOLBF, 0)
+        main(nil)
+    }
 }
