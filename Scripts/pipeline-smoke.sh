@@ -25,10 +25,12 @@ fail() { echo "pipeline-smoke: FAILED: $*" >&2; exit 1; }
 grep -q "pipeline finished" "$OUT/first.log" || fail "the pipeline did not finish (log above)"
 for f in 01-cold-start-data/data.jsonl 02-cold-start/run/final/model.safetensors 02-cold-start/run/final/config.json \
          02-cold-start/run/final/tokenizer.json 03-reasoning-rl/run/metrics.jsonl 03-reasoning-rl/model/model.safetensors \
-         04-rejection-sampling/data.jsonl 05-sft-round-2/train.jsonl 05-sft-round-2/run/final/model.safetensors \
+         05-sft-round-2/train.jsonl 05-sft-round-2/run/final/model.safetensors \
          06-eval-student/eval/report.json 07-export-gguf/model.gguf pipeline-state.json; do
   [ -s "$OUT/run/$f" ] || fail "missing or empty output $f"
 done
+# With 24-token budgets the base model rarely passes the verifier: the rejection-sampled set may be empty.
+[ -e "$OUT/run/04-rejection-sampling/data.jsonl" ] || fail "missing output 04-rejection-sampling/data.jsonl"
 [ "$(wc -l < "$OUT/run/01-cold-start-data/data.jsonl")" -eq 16 ] || fail "cold-start data should have 16 lines"
 "$R1" inspect "$OUT/run/07-export-gguf/model.gguf" > /dev/null || fail "the exported GGUF does not load"
 "$R1" pipeline Fixtures/pipeline/smoke.yaml --model "$GGUF" --output "$OUT/run" > "$OUT/second.log"
