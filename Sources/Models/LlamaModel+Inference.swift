@@ -116,7 +116,7 @@ extension LlamaModel {
         headLogits(logits, s.x, s, rows: n)
     }
 
-    private func embedTokens(_ x: UnsafeMutablePointer<Float>, _ tokens: UnsafePointer<Int32>, rows: Int) {
+    func embedTokens(_ x: UnsafeMutablePointer<Float>, _ tokens: UnsafePointer<Int32>, rows: Int) {
         for i in 0..<rows {
             precondition(tokens[i] >= 0 && Int(tokens[i]) < configuration.vocabularySize, "token \(tokens[i]) outside the vocabulary")
         }
@@ -124,7 +124,7 @@ extension LlamaModel {
     }
 
     /// input_layernorm, q/k/v projections and RoPE for `rows` rows of `s.x` at `s.positions`.
-    private func layerProjections(_ l: Int, _ s: DecodeScratch, rows: Int) {
+    func layerProjections(_ l: Int, _ s: DecodeScratch, rows: Int) {
         let cfg = configuration, w = offsets.layers[l], c = cfg.hiddenSize
         rmsnormForward(s.normed, nil, s.x, weight(w.inputNorm), rows: rows, channels: c, epsilon: cfg.rmsNormEpsilon)
         matmulForwardGroup(
@@ -137,7 +137,7 @@ extension LlamaModel {
     }
 
     /// o_proj + residual and the MLP block + residual, in place on `s.x`.
-    private func layerOutput(_ l: Int, _ s: DecodeScratch, rows: Int) {
+    func layerOutput(_ l: Int, _ s: DecodeScratch, rows: Int) {
         let cfg = configuration, w = offsets.layers[l], c = cfg.hiddenSize, i = cfg.intermediateSize
         matmulForward(s.projection, s.att, weight(w.o), nil, rows: rows, inFeatures: cfg.queryDim, outFeatures: c)
         residualForward(s.x, s.x, s.projection, count: rows * c)
@@ -151,7 +151,7 @@ extension LlamaModel {
     }
 
     /// Final norm and LM head for `rows` hidden rows starting at `hidden`.
-    private func headLogits(_ logits: UnsafeMutablePointer<Float>, _ hidden: UnsafePointer<Float>, _ s: DecodeScratch, rows: Int) {
+    func headLogits(_ logits: UnsafeMutablePointer<Float>, _ hidden: UnsafePointer<Float>, _ s: DecodeScratch, rows: Int) {
         let cfg = configuration
         rmsnormForward(s.normed, nil, hidden, weight(offsets.finalNorm), rows: rows, channels: cfg.hiddenSize, epsilon: cfg.rmsNormEpsilon)
         matmulForward(logits, s.normed, weight(offsets.head), nil, rows: rows, inFeatures: cfg.hiddenSize, outFeatures: cfg.vocabularySize)

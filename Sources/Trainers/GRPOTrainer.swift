@@ -307,6 +307,13 @@ public final class GRPOTrainer {
         let sampledLogProbs = completions.flatMap(\.logProbabilities)
         result.entropy = sampledLogProbs.isEmpty ? 0 : -Double(sampledLogProbs.reduce(0, +)) / Double(sampledLogProbs.count)
         var microIndex: UInt64 = 0
+        // The reference is frozen for the whole step: score every completion once, a group at a time.
+        var referenceByCompletion: [[Float]]? = nil
+        if c.beta != 0 {
+            let clock = Date()
+            referenceByCompletion = referenceLogProbs(prompts: prompts, completions: completions)
+            lastStepTimes.referenceLogProbs += Date().timeIntervalSince(clock)
+        }
         for _ in 0..<c.numIterations {
             var start = 0
             while start < n {
@@ -314,31 +321,22 @@ public final class GRPOTrainer {
                 // The dapo normaliser: active tokens of the whole optimizer batch.
                 let active = (start..<end).reduce(0.0) { sum, i in sum + lossTokenCount(completions[i]) }
                 policy.zeroGradients()
-                var microStart = start
-                while microStart < end {
-                    let microEnd = min(end, microStart + microSize)
-                    let rows = Array(microStart..<microEnd)
+                // Micro-batches of similar lengths: every row of a micro-batch is padded to its longest, so
+                // grouping long with long and short with short removes most padded positions (which cost as
+                // much as real ones). The optimizer batch is the same set of rows, so the gradient is too.
+                let ordered = Self.lengthOrderedRows(start..<end, prompts: prompts, completions: completions)
+                var microStart = 0
+                while microStart < ordered.count {
+                    let microEnd = min(ordered.count, microStart + microSize)
+                    let rows = Array(ordered[microStart..<microEnd])
                     let (batch, completionMask) = tokenBatch(prompts: prompts, completions: completions, rows: rows)
-                    var reference: [Double]? = nil
-                    var clock = Date()
-                    if c.beta != 0, adapter != nil {
-                        // The reference is the base: the same model with the adapter off. It runs before the
-                        // policy forward, whose kept activations a later forward would replace.
-                        reference = policy.tokenLogProbsWithoutAdapter(batch, temperature: Float(c.temperature)).map(Double.init)
-                        lastStepTimes.referenceLogProbs += Date().timeIntervalSince(clock)
-                    }
+                    let reference = referenceByCompletion.map { laidOut($0, prompts: prompts, completions: completions, rows: rows, batch: batch) }
                     // Dropout masks depend only on (seed, step, micro-batch), so a resumed run draws the same ones.
                     adapter?.dropoutStep = UInt64(step) << 24 | microIndex
                     microIndex += 1
-                    clock = Date()
+                    var clock = Date()
                     let logProbs = policy.tokenLogProbs(batch, temperature: Float(c.temperature), keepActivations: true)
                     lastStepTimes.policyForwardBackward += Date().timeIntervalSince(clock)
-                    if c.beta != 0, let model = self.reference {
-                        clock = Date()
-                        reference = model.tokenLogProbs(batch, temperature: Float(c.temperature), keepActivations: false)
-                            .map(Double.init)
-                        lastStepTimes.referenceLogProbs += Date().timeIntervalSince(clock)
-                    }
                     clock = Date()
                     let old: [Double]? = onPolicy ? nil : oldLogProbs(completions: completions, rows: rows, batch: batch)
                     let lossBatch = PolicyLossBatch(
@@ -374,6 +372,15 @@ public final class GRPOTrainer {
         return result
     }
 
+    /// The rows of an optimizer batch, longest sequence (prompt + completion) first; ties keep their order.
+    static func lengthOrderedRows(_ rows: Range<Int>, prompts: [RLPrompt], completions: [Generation.Completion]) -> [Int] {
+        func length(_ i: Int) -> Int { prompts[completions[i].promptIndex].tokens.count + completions[i].tokens.count }
+        return rows.sorted { a, b in
+            let la = length(a), lb = length(b)
+            return la != lb ? la > lb : a < b
+        }
+    }
+
     /// Tokens of a completion that enter the loss (0 for a truncated completion when those are masked).
     func lossTokenCount(_ completion: Generation.Completion) -> Double {
         if configuration.maskTruncatedCompletions && completion.finishReason == .length { return 0 }
@@ -390,6 +397,34 @@ public final class GRPOTrainer {
             for t in 0..<batch.length { mask[b * batch.length + t] = 0 }
         }
         return (batch, mask)
+    }
+
+    /// log π_ref of every completion token at the sampling temperature: the frozen reference, or under LoRA the
+    /// policy with its adapter off (the inference path scores with the base weights). Each group's prompt runs
+    /// once and its completions run together without padding (`continuationLogProbs`).
+    func referenceLogProbs(prompts: [RLPrompt], completions: [Generation.Completion]) -> [[Float]] {
+        let model = reference ?? policy
+        var members: [Int: [Int]] = [:]
+        for (i, completion) in completions.enumerated() { members[completion.promptIndex, default: []].append(i) }
+        var result = [[Float]](repeating: [], count: completions.count)
+        for (promptIndex, group) in members.sorted(by: { $0.key < $1.key }) {
+            let scored = model.continuationLogProbs(prefix: prompts[promptIndex].tokens,
+                                                    continuations: group.map { completions[$0].tokens },
+                                                    temperature: Float(configuration.temperature))
+            for (k, i) in group.enumerated() { result[i] = scored[k] }
+        }
+        return result
+    }
+
+    /// Per-completion log-probabilities laid out like the micro-batch `batch` of `rows` ([B·T], 0 off-completion).
+    func laidOut(_ perCompletion: [[Float]], prompts: [RLPrompt], completions: [Generation.Completion], rows: [Int],
+                 batch: TokenBatch) -> [Double] {
+        var out = [Double](repeating: 0, count: batch.tokens.count)
+        for (b, row) in rows.enumerated() {
+            let start = b * batch.length + prompts[completions[row].promptIndex].tokens.count
+            for (j, logProb) in perCompletion[row].enumerated() { out[start + j] = Double(logProb) }
+        }
+        return out
     }
 
     /// π_old per position: the sampler's tempered log-probabilities, laid out like the batch.

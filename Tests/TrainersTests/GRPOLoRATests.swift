@@ -50,7 +50,9 @@ import Training
         #expect(trainer.policy.gradients.flat.allSatisfy { $0 == 0 }, "the frozen weights must get no gradient")
         #expect(Array(adapter.parameters.flat) != startAdapter)
         #expect(!trainer.policy.isAdapterMergedForInference, "sampling must restore W0")
-        #expect(kls[0] == 0, "on the first step the adapter is a no-op, so policy = reference and k3 KL is 0")
+        // On the first step the adapter is a no-op, so policy = reference; the reference is scored through the
+        // KV-cached inference path, so the two agree to float rounding and k3 KL (second order in the gap) vanishes.
+        #expect(abs(kls[0]) < 1e-9, "first-step KL \(kls[0])")
         #expect(kls.last! > 0)
     }
 

@@ -43,7 +43,9 @@ import Training
         for _ in 0..<3 { kls.append(try trainer.step { try prompts.next($0) }.kl) }
         #expect(TinyGRPO.weights(reference) == start, "the reference must stay frozen")
         #expect(TinyGRPO.weights(trainer.policy) != start)
-        #expect(kls[0] == 0, "on the first step policy = reference, so k3 KL is 0")
+        // On the first step policy = reference; the reference is scored through the KV-cached inference path,
+        // so the two agree to float rounding and k3 KL (second order in the gap) vanishes.
+        #expect(abs(kls[0]) < 1e-9, "first-step KL \(kls[0])")
         #expect(kls[2] > 0)
     }
 

@@ -20,14 +20,23 @@ struct BenchGRPOCommand: ParsableCommand {
     var steps = 1
     @Option(help: "Worker threads.")
     var threads = 2
+    @Option(help: "Sequences per forward/backward (per_device_train_batch_size); the 32 completions are accumulated into one optimizer step either way, so the update is the same and only memory and padding change.")
+    var microBatch = 4
     @Option(name: .customLong("set"), help: "Override KEY=VALUE (repeatable).")
     var overrides: [String] = []
+
+    func validate() throws {
+        guard microBatch >= 1, 32 % microBatch == 0 else {
+            throw ValidationError("--micro-batch must divide the 32 completions of a step (1, 2, 4, 8, 16 or 32); got \(microBatch)")
+        }
+    }
 
     func run() throws {
         Parallel.threadCount = threads
         var recipe = try GRPORecipe.load(recipe: nil, overrides: [
             "prompts_per_step=4", "num_generations=8", "max_completion_length=128", "beta=0.04",
-            "per_device_train_batch_size=32", "gradient_accumulation_steps=1", "temperature=1.0",
+            "per_device_train_batch_size=\(microBatch)", "gradient_accumulation_steps=\(max(1, 32 / max(1, microBatch)))",
+            "temperature=1.0",
             "learning_rate=1e-6", "reward_funcs=[accuracy]", "max_steps=\(steps)", "seed=1",
         ] + overrides)
         recipe.settings.model = model
