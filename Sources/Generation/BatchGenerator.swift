@@ -40,6 +40,14 @@ public final class BatchGenerator<Model: DecodingModel>: CompletionSampler {
         self.maximumConcurrentSequences = maximumConcurrentSequences
     }
 
+    /// Frees the KV cache kept between requests (the next request allocates a new one). A trainer calls this
+    /// after sampling so the cache does not sit in memory beside the training activations.
+    public func releaseCache() {
+        cache = nil
+        cacheSlots = 0
+        cacheCapacity = 0
+    }
+
     /// One live sequence.
     private struct Sequence {
         var promptIndex: Int

@@ -61,6 +61,18 @@ public final class LlamaModel: @unchecked Sendable {
         return buffer
     }
 
+    /// Frees the working buffers kept between calls — the activations of the last training forward (so a
+    /// `backward` must not follow), the scoring buffers and the decode scratch; weights and gradients stay.
+    /// Later calls allocate what they need again. A trainer calls this after its update, so the buffers of one
+    /// phase (training) are not resident during the next (sampling).
+    public func releaseWorkingMemory() {
+        training = nil
+        scoring = nil
+        decodeScratch = nil
+        loraActivations = nil
+        loraScoring = nil
+    }
+
     /// Sets every trainable gradient to zero (the adapter's when one is attached, else all weights').
     public func zeroGradients() { trainableGradients.zero() }
 

@@ -220,6 +220,8 @@ public final class GRPOTrainer {
                     decoder: { [tokenizer] in tokenizer.decode($0, skipSpecialTokens: true) })
             }
             samplingSeconds += Date().timeIntervalSince(start)
+            // Phases take turns with memory: the sampler's KV cache is not kept through training.
+            generator.releaseCache()
             let scoreStart = Date()
             let samples = batch.completions.map { completion in
                 RewardSample(example: batchPrompts[completion.promptIndex].example,
@@ -259,6 +261,9 @@ public final class GRPOTrainer {
         let update = try optimize(prompts: prompts, completions: completions, advantages: advantages.advantages,
                                   step: stepNumber)
         let trainingSeconds = Date().timeIntervalSince(trainStart)
+        // ... nor the training activations through the next step's sampling.
+        policy.releaseWorkingMemory()
+        reference?.releaseWorkingMemory()
         stepCount = stepNumber
         if c.referenceResetSteps > 0, stepNumber % c.referenceResetSteps == 0, let reference {
             reference.parameters.copy(from: policy.parameters)

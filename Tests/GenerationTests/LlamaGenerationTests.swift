@@ -51,6 +51,23 @@ import Testing
         }
     }
 
+    @Test func releasingTheCacheAndWorkingMemoryChangesNoResult() throws {
+        let model = try Self.model()
+        let parameters = SamplingParameters(temperature: 1, topP: 0.95, maxNewTokens: 10, seed: 9, stopTokenIDs: [0])
+        let request = CompletionRequest(prompts: Self.prompts, samplesPerPrompt: 2, parameters: parameters)
+        let generator = BatchGenerator(model: model)
+        let first = try generator.complete(request, decoder: nil)
+        generator.releaseCache()
+        model.releaseWorkingMemory()
+        let second = try generator.complete(request, decoder: nil)
+        #expect(first.completions.map(\.tokens) == second.completions.map(\.tokens))
+        #expect(first.completions.map(\.logProbabilities) == second.completions.map(\.logProbabilities))
+        let batch = TokenBatch(rightPadding: Self.prompts, targetStarts: [1, 1, 1])
+        let before = model.tokenLogProbs(batch, keepActivations: true)
+        model.releaseWorkingMemory()
+        #expect(model.tokenLogProbs(batch, keepActivations: true) == before)
+    }
+
     @Test func greedyWithCacheEqualsGreedyRecomputingThePrefix() throws {
         let model = try Self.model()
         let parameters = SamplingParameters.greedy(maxNewTokens: 8)
