@@ -13,8 +13,6 @@ public enum DistillationError: Error, Sendable, Equatable, CustomStringConvertib
     case malformedResponse(url: String, detail: String)
     /// A prompt file (or one of its lines) cannot be read.
     case unreadableInput(path: String, line: Int?, reason: String)
-    /// A task name or spec is not known.
-    case invalidTask(spec: String, reason: String)
     /// The output or progress file exists but cannot be resumed.
     case unresumableOutput(path: String, reason: String)
     /// Writing the output failed.
@@ -39,8 +37,6 @@ public enum DistillationError: Error, Sendable, Equatable, CustomStringConvertib
         case let .unreadableInput(path, line, reason):
             return "Cannot read prompts from \(path)\(line.map { " line \($0)" } ?? ""): \(reason). "
                 + "Each line must be a JSON object with \"prompt\" and \"answer\" strings."
-        case let .invalidTask(spec, reason):
-            return "Task '\(spec)': \(reason). Use arithmetic[:LEVEL], countdown, gsm8k:PATH, math500:PATH, humaneval:PATH, mbpp:PATH."
         case let .unresumableOutput(path, reason):
             return "Cannot resume \(path): \(reason). Delete it (and its .progress.jsonl) to start over, or choose another --output."
         case let .writeFailed(path, reason):

@@ -1,11 +1,10 @@
-// EvaluationError: what can go wrong while evaluating (bad settings, unreadable task files, resume conflicts).
+// EvaluationError: what can go wrong while evaluating (bad settings, unreadable task files, resume conflicts);
+// a bad `--task` spec is `RewardsError.invalidTaskSpec` (see Rewards' TaskSpec).
 
 /// Errors of the Evaluation module. Messages say what went wrong, where, and what to do.
 public enum EvaluationError: Error, CustomStringConvertible, Sendable, Equatable {
     /// A configuration field is out of range.
     case invalidConfiguration(field: String, value: String, rule: String)
-    /// A task specification (`gsm8k:PATH`, `jsonl:PATH`, …) could not be understood.
-    case invalidTaskSpec(spec: String, reason: String)
     /// A record of a user JSONL task lacks a field or has the wrong type.
     case invalidRecord(file: String, line: Int, reason: String)
     /// The task produced no problems.
@@ -19,8 +18,6 @@ public enum EvaluationError: Error, CustomStringConvertible, Sendable, Equatable
         switch self {
         case let .invalidConfiguration(field, value, rule):
             return "Invalid evaluation setting \(field) = \(value): \(rule)."
-        case let .invalidTaskSpec(spec, reason):
-            return "Cannot use task '\(spec)': \(reason). Use gsm8k:PATH, math500:PATH, humaneval:PATH, mbpp:PATH, arithmetic, countdown or jsonl:PATH."
         case let .invalidRecord(file, line, reason):
             return "\(file) line \(line): \(reason). Each line must be a JSON object with a prompt and an answer."
         case let .noProblems(task):

@@ -113,29 +113,30 @@ struct LowercaseStart: RewardFunction {
         #expect(Set(together.flatMap { $0.map(\.text) }).count > 1)
     }
 
-    @Test func taskSpecsAndPromptFiles() throws {
-        #expect(try DistillationTaskSpec(parsing: "arithmetic:3").kind == .arithmetic(level: 3))
-        #expect(try DistillationTaskSpec(parsing: "countdown").kind == .countdown)
-        #expect(try DistillationTaskSpec(parsing: "gsm8k:/d/g.jsonl").kind == .dataset(.gsm8k, URL(fileURLWithPath: "/d/g.jsonl")))
-        #expect(throws: DistillationError.invalidTask(spec: "arithmetic:9", reason: "the arithmetic level must be 1…5, got '9'")) {
-            try DistillationTaskSpec(parsing: "arithmetic:9")
-        }
-        #expect(throws: DistillationError.invalidTask(spec: "gsm8k", reason: "gsm8k needs its JSONL file: gsm8k:PATH")) {
-            try DistillationTaskSpec(parsing: "gsm8k")
-        }
+    @Test func promptSourcesOfTaskSpecs() throws {
         let directory = temporaryDirectory("prompts")
         let file = directory.appendingPathComponent("p.jsonl")
         try Data(#"{"prompt": "1+1?", "answer": 2, "id": "a"}"#.utf8 + [0x0A] + #"{"prompt": "x"}"#.utf8 + [0x0A]).write(to: file)
         #expect(throws: DistillationError.unreadableInput(path: file.path, line: 2, reason: "missing \"answer\" (a string or number)")) {
-            try DistillationTaskSpec.readPromptFile(file)
+            try TaskSpec.readPromptFile(file)
         }
         try Data(#"{"prompt": "1+1?", "answer": 2, "id": "a"}"#.utf8 + [0x0A, 0x0A] + #"{"prompt": "2+2?", "answer": "4"}"#.utf8).write(to: file)
-        let examples = try DistillationTaskSpec.readPromptFile(file)
+        let examples = try TaskSpec.readPromptFile(file)
         #expect(examples.map(\.goldAnswer) == ["2", "4"])
         #expect(DistillationProblem.list(examples).map(\.id) == ["a", "row-1"])
         let registry = RewardRegistry.builtIn(environment: RewardEnvironment(mathChecker: MathVerifierChecker(), codeRunner: nil))
-        let (arithmetic, _) = try DistillationTaskSpec(parsing: "arithmetic:1").load(registry: registry, count: 3, seed: 1)
+        // --data FILE: the distillation prompt reader (ids from "id" or nil), cut to --limit.
+        let (fromData, _) = try TaskSpec(jsonl: file).loadPrompts(registry: registry, count: 1, seed: 1)
+        #expect(fromData == Array(examples.prefix(1)))
+        let (arithmetic, _) = try TaskSpec(parsing: "arithmetic:1").loadPrompts(registry: registry, count: 3, seed: 1)
         #expect(arithmetic.count == 3)
         #expect(arithmetic.allSatisfy { $0.goldAnswer != nil })
+        // Dataset files are read as the train split: all rows without --limit.
+        let gsm8k = directory.appendingPathComponent("g.jsonl")
+        try Data((#"{"question": "1 + 2?", "answer": "1 + 2 = 3\n#### 3"}"#.utf8 + [0x0A]
+                  + #"{"question": "2 + 2?", "answer": "2 + 2 = 4\n#### 4"}"#.utf8)).write(to: gsm8k)
+        let (rows, _) = try TaskSpec(parsing: "gsm8k:\(gsm8k.path)").loadPrompts(registry: registry, count: nil, seed: 1)
+        #expect(rows.map(\.goldAnswer) == ["3", "4"])
+        #expect(rows.map(\.id) == ["gsm8k/train/1", "gsm8k/train/2"])
     }
 }

@@ -1,4 +1,5 @@
-// EvaluationConfigurationTests.swift — defaults (R1's protocol), validation messages, pass@k lists, task specs.
+// EvaluationConfigurationTests.swift — defaults (R1's protocol), validation messages, pass@k lists.
+// (The `--task` grammar is tested with Rewards' TaskSpec in RewardsTests/TaskSpecTests.swift.)
 
 import Foundation
 import Testing
@@ -41,19 +42,6 @@ import Testing
 
     @Test func greedyWithOneSampleIsAllowed() throws {
         try EvaluationConfiguration(samplesPerProblem: 1, temperature: 0).validate()
-    }
-
-    @Test func taskSpecs() throws {
-        #expect(try EvaluationTaskSpec(parsing: "arithmetic").kind == .arithmetic(level: 2))
-        #expect(try EvaluationTaskSpec(parsing: "arithmetic:4").kind == .arithmetic(level: 4))
-        #expect(try EvaluationTaskSpec(parsing: "countdown").kind == .countdown)
-        #expect(try EvaluationTaskSpec(parsing: "gsm8k:/d/test.jsonl").kind == .dataset(.gsm8k, URL(fileURLWithPath: "/d/test.jsonl")))
-        #expect(try EvaluationTaskSpec(parsing: "math500:m.jsonl").kind == .dataset(.math500, URL(fileURLWithPath: "m.jsonl")))
-        #expect(try EvaluationTaskSpec(parsing: "jsonl:x.jsonl").kind == .jsonl(URL(fileURLWithPath: "x.jsonl")))
-        #expect(try EvaluationTaskSpec(parsing: "humaneval:h.jsonl").needsCodeSandbox)
-        for bad in ["gsm8k", "gsm8k:", "arithmetic:9", "nonsense", "countdown:3"] {
-            #expect(throws: EvaluationError.self) { try EvaluationTaskSpec(parsing: bad) }
-        }
     }
 
     @Test func configurationRoundTripsThroughJSON() throws {

@@ -2,6 +2,7 @@
 // samples only the missing problems, survives a torn last line, and refuses different settings.
 
 import Foundation
+import Rewards
 import Testing
 @testable import Evaluation
 

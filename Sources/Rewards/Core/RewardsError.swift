@@ -28,6 +28,8 @@ public enum RewardsError: Error, Sendable, Equatable, CustomStringConvertible {
     case unreadableFile(path: String, reason: String)
     /// A task was asked for something it cannot provide (unknown split, bad difficulty, …).
     case invalidTaskRequest(task: String, reason: String)
+    /// A task spec on the command line (`--task gsm8k:PATH`, `arithmetic:3`, …) could not be understood.
+    case invalidTaskSpec(spec: String, reason: String)
     /// The external reward command could not be started.
     case externalCommandFailedToStart(command: String, reason: String)
     /// The external reward command exited (or was killed) while a batch was pending.
@@ -71,6 +73,9 @@ public enum RewardsError: Error, Sendable, Equatable, CustomStringConvertible {
             return "cannot read \(p): \(reason); check the path and permissions."
         case .invalidTaskRequest(let t, let reason):
             return "task '\(t)': \(reason)."
+        case .invalidTaskSpec(let spec, let reason):
+            return "cannot use task '\(spec)': \(reason). Write arithmetic[:LEVEL] (LEVEL 1…5), countdown, gsm8k:PATH, "
+                + "math500:PATH, humaneval:PATH, mbpp:PATH or jsonl:PATH (a JSONL file of prompt/answer records)."
         case .externalCommandFailedToStart(let c, let reason):
             return "external reward command '\(c)' could not start: \(reason); check the path and that it is executable."
         case .externalCommandExited(let c, let status, let tail):

@@ -165,13 +165,13 @@ struct DistillCommand: ParsableCommand {
 
     func run() throws {
         Parallel.threadCount = threads
-        let spec = try data.map { DistillationTaskSpec(jsonl: URL(fileURLWithPath: $0)) } ?? DistillationTaskSpec(parsing: task ?? "")
+        let spec = try data.map { TaskSpec(jsonl: URL(fileURLWithPath: $0)) } ?? TaskSpec(parsing: task ?? "")
         let environment = spec.needsCodeSandbox ? RewardEnvironment.standard()
             : RewardEnvironment(mathChecker: MathVerifierChecker(), codeRunner: nil)
         if spec.needsCodeSandbox && environment.codeRunner == nil {
             throw ValidationError("\(spec.text) needs the code sandbox, which could not be set up on this machine")
         }
-        let (examples, verifier) = try spec.load(registry: RewardRegistry.builtIn(environment: environment), count: limit, seed: taskSeed)
+        let (examples, verifier) = try spec.loadPrompts(registry: RewardRegistry.builtIn(environment: environment), count: limit, seed: taskSeed)
         let problems = DistillationProblem.list(examples)
         let teacher = try makeTeacher()
         let sampler = try RejectionSampler(teacher: teacher, verifier: verifier, configuration: configuration())

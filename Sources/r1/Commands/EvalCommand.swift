@@ -58,13 +58,13 @@ struct EvalCommand: ParsableCommand {
 
     func run() throws {
         Parallel.threadCount = threads
-        let spec = try EvaluationTaskSpec(parsing: task)
+        let spec = try TaskSpec(parsing: task)
         let environment = spec.needsCodeSandbox ? RewardEnvironment.standard()
             : RewardEnvironment(mathChecker: MathVerifierChecker(), codeRunner: nil)
         if spec.needsCodeSandbox && environment.codeRunner == nil {
             throw ValidationError("\(task) needs the code sandbox, which could not be set up on this machine")
         }
-        let verifiable = try spec.makeTask(registry: RewardRegistry.builtIn(environment: environment))
+        let verifiable = try spec.makeTask(registry: RewardRegistry.builtIn(environment: environment), datasetSplit: .test)
         let (policy, tokenizer) = try loadModel(model)
         let style = try promptStyle(tokenizer)
         var configuration = EvaluationConfiguration(

@@ -1,8 +1,7 @@
 // JSONLTask: a user's own math problems, one JSON object per line with a prompt and a gold answer,
-// verified by the accuracy reward like GSM8K/MATH-500.
+// verified by the accuracy reward like GSM8K/MATH-500 (`r1 eval --task jsonl:PATH`).
 
 import Foundation
-import Rewards
 
 /// Math problems from a JSON Lines file: `{"prompt": "…", "answer": "…"}` per line (also accepted:
 /// `question` or `problem` for the prompt; the answer may be a number). Other fields become metadata.
