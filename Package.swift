@@ -79,6 +79,8 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: fastMath),
         // Tests: one target per library target; RealModelTests needs the SmolLM2 GGUF and runs in release.
+        // TestSupport (not a product): fixtures shared by several test targets (the in-process tiny OpenAI server).
+        .target(name: "TestSupport", dependencies: ["Serving", "Models", "Generation", "Tokenizers"], path: "Tests/TestSupport"),
         .testTarget(name: "TensorEngineTests", dependencies: ["TensorEngine"], swiftSettings: fastMath),
         .testTarget(name: "ModelFormatsTests", dependencies: ["ModelFormats"]),
         .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers", "ModelFormats"]),
@@ -91,8 +93,10 @@ let package = Package(
         .testTarget(name: "TrainersTests", dependencies: ["Trainers", "Training", "Models", "Generation", "Rewards", "Tokenizers", "TensorEngine"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Rewards", "MathVerification", "Generation", "Models", "Tokenizers"]),
         .testTarget(name: "ModelExportTests", dependencies: ["ModelExport", "Models", "Tokenizers", "ModelFormats", "TensorEngine"]),
-        .testTarget(name: "ServingTests", dependencies: ["Serving", "Models", "Generation", "Tokenizers"]),
-        .testTarget(name: "DistillationTests", dependencies: ["Distillation", "Serving", "Models", "Generation", "Tokenizers", "Rewards", "Training"]),
+        .testTarget(name: "ServingTests", dependencies: ["Serving", "Models", "Generation", "Tokenizers", "TestSupport"]),
+        .testTarget(name: "DistillationTests", dependencies: [
+            "Distillation", "Serving", "Models", "Generation", "Tokenizers", "Rewards", "Training", "TestSupport",
+        ]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Training", "Rewards"]),
         .testTarget(name: "r1Tests", dependencies: ["r1"]),
         .testTarget(name: "RealModelTests", dependencies: [

@@ -6,6 +6,7 @@ import Foundation
 import Generation
 import Rewards
 import Serving
+import TestSupport
 import Testing
 import Tokenizers
 
@@ -31,7 +32,7 @@ struct LowercaseStart: RewardFunction {
     }
 
     @Test func distillsThroughTheServerAndMatchesAnIndependentRecount() async throws {
-        let server = try await TinyTeacherServer.start(try TinyTeacherServer.engine())
+        let server = try await TinyServer.start(try TinyServer.engine())
         let directory = temporaryDirectory("openai-teacher")
         let output = directory.appendingPathComponent("sft.jsonl")
         let baseURL = server.baseURL
@@ -46,7 +47,7 @@ struct LowercaseStart: RewardFunction {
         for i in 0..<Self.examples.count {
             let body = #"{"model": "tiny", "messages": [{"role": "system", "content": "S"}, {"role": "user", "content": "q\#(i)"}], "#
                 + #""n": 6, "temperature": 1, "top_p": 1, "max_tokens": 5, "seed": \#(11 + i)}"#
-            let (status, data) = try await TinyTeacherServer.send(baseURL.appendingPathComponent("chat/completions"), body: body)
+            let (status, data) = try await TinyServer.send(baseURL.appendingPathComponent("chat/completions"), body: body)
             #expect(status == 200)
             let texts = try JSONDecoder().decode(Choices.self, from: data).choices.map(\.message.content)
             let accepted = texts.filter { $0.unicodeScalars.first.map { ("a"..."z").contains($0) } ?? false }
@@ -69,7 +70,7 @@ struct LowercaseStart: RewardFunction {
     }
 
     @Test func endpointErrorsNameTheURLAndStatus() async throws {
-        let server = try await TinyTeacherServer.start(try TinyTeacherServer.engine())
+        let server = try await TinyServer.start(try TinyServer.engine())
         let baseURL = server.baseURL
         let prompt = TeacherPrompt(index: 0, messages: [ChatMessage(role: .user, content: "x")])
         let wrongModel: (any Error)? = try await offPool {
@@ -101,8 +102,8 @@ struct LowercaseStart: RewardFunction {
 
     @Test func localTeacherSamplesDoNotDependOnTheBatch() throws {
         func teacher() throws -> LocalTeacher {
-            LocalTeacher(name: "tiny", sampler: BatchGenerator(model: try TinyTeacherServer.model(), maximumConcurrentSequences: 16),
-                         tokenizer: TinyTeacherServer.tokenizer, chatTemplate: .r1Zero)
+            LocalTeacher(name: "tiny", sampler: BatchGenerator(model: try TinyServer.model(), maximumConcurrentSequences: 16),
+                         tokenizer: TinyServer.tokenizer, chatTemplate: .r1Zero)
         }
         let prompts = [0, 1, 3].map { TeacherPrompt(index: $0, messages: [ChatMessage(role: .system, content: "S"), ChatMessage(role: .user, content: "q\($0)")]) }
         let sampling = TeacherSampling(temperature: 1, topP: 1, maxTokens: 6, seed: 5)

@@ -3,6 +3,7 @@
 import Foundation
 import Generation
 import Serving
+import TestSupport
 import Testing
 import Tokenizers
 

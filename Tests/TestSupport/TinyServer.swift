@@ -1,5 +1,5 @@
-// Test fixture (copy of ServingTests/TinyServer.swift; test targets cannot share files): a tiny random Llama over
-// CharacterTokenizer behind an OpenAIServer started in-process on a free loopback port, plus a small HTTP client.
+// Test fixture shared by ServingTests and DistillationTests: a tiny random Llama over CharacterTokenizer behind an
+// OpenAIServer started in-process on a free loopback port, plus a small HTTP client. Not a product; tests only.
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -9,13 +9,17 @@ import Models
 import Serving
 import Tokenizers
 
-enum TinyTeacherServer {
-    static let tokenizer = CharacterTokenizer()
-    static let modelName = "tiny"
-    static let system = "S"
+/// A tiny model served in-process over HTTP, for tests of the server and of its clients.
+public enum TinyServer {
+    /// The tokenizer of the model (one token per character).
+    public static let tokenizer = CharacterTokenizer()
+    /// The name the server answers to.
+    public static let modelName = "tiny"
+    /// The system message `promptIDs(_:)` renders.
+    public static let system = "S"
 
     /// A 1-layer Llama with hidden 32 over the character vocabulary, randomised from `seed`.
-    static func model(seed: UInt64 = 7) throws -> LlamaModel {
+    public static func model(seed: UInt64 = 7) throws -> LlamaModel {
         let configuration = LlamaConfiguration(hiddenSize: 32, intermediateSize: 64, layerCount: 1, headCount: 4, kvHeadCount: 2,
                                                vocabularySize: tokenizer.vocabularySize, maxPositionEmbeddings: 96)
         let model = try LlamaModel(configuration: configuration)
@@ -23,20 +27,24 @@ enum TinyTeacherServer {
         return model
     }
 
-    static func engine() throws -> ServingEngine {
+    /// The serving engine over `model()`: R1-Zero template, 16 concurrent sequences, 8 tokens by default.
+    public static func engine() throws -> ServingEngine {
         ServingEngine(sampler: BatchGenerator(model: try model(), maximumConcurrentSequences: 16), tokenizer: tokenizer,
                       chatTemplate: .r1Zero, configuration: ServingConfiguration(port: 0, modelName: modelName, defaultMaxTokens: 8))
     }
 
     /// A server running in a task; `stop()` cancels it.
-    struct Running {
-        let baseURL: URL
-        let task: Task<Void, any Error>
-        func stop() async { task.cancel(); _ = await task.result }
+    public struct Running: Sendable {
+        /// `http://127.0.0.1:PORT/v1`.
+        public let baseURL: URL
+        /// The task running the server.
+        public let task: Task<Void, any Error>
+        /// Cancels the server and waits until it has stopped.
+        public func stop() async { task.cancel(); _ = await task.result }
     }
 
     /// Starts a server on 127.0.0.1, port 0, and waits until it listens.
-    static func start(_ engine: ServingEngine) async throws -> Running {
+    public static func start(_ engine: ServingEngine) async throws -> Running {
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         let server = OpenAIServer(engine: engine)
         let task = Task {
@@ -52,7 +60,7 @@ enum TinyTeacherServer {
     }
 
     /// Sends a request; returns status and body.
-    static func send(_ url: URL, method: String = "POST", body: String? = nil) async throws -> (status: Int, body: Data) {
+    public static func send(_ url: URL, method: String = "POST", body: String? = nil) async throws -> (status: Int, body: Data) {
         var request = URLRequest(url: url)
         request.httpMethod = method
         if let body {
@@ -68,14 +76,7 @@ enum TinyTeacherServer {
     }
 
     /// The R1-Zero prompt ids of `[system S, user question]`, rendered and encoded here (not by the engine).
-    static func promptIDs(_ question: String) -> [Int32] {
+    public static func promptIDs(_ question: String) -> [Int32] {
         tokenizer.encode("\(system) User: \(question). Assistant:", addSpecialTokens: true)
-    }
-}
-
-/// Runs blocking work (the synchronous teachers) on its own thread, never on the cooperative pool the server needs.
-func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { c in
-        Thread { c.resume(with: Result { try body() }) }.start()
     }
 }
