@@ -34,6 +34,7 @@ def parse_args():
     p.add_argument("--steps", type=int, default=3, help="optimizer steps (the first is reported apart)")
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--json", help="also write the summary here")
+    p.add_argument("--hf-folder", help="a float32 Hugging Face folder of the model (default: converted from --gguf)")
     p.add_argument("--micro-batch", type=int, default=32,
                    help="per_device_train_batch_size; gradient_accumulation_steps = 32 / this, so one optimizer step "
                         "still uses all 32 completions (TRL then generates them in one batch all the same)")
@@ -63,7 +64,11 @@ def default_gguf():
 
 
 def hf_folder(gguf_path, work):
-    """The GGUF dequantized to float32 and saved as a Hugging Face folder (cached)."""
+    """The GGUF dequantized to float32 as a Hugging Face folder (cached): --hf-folder when given (grpo-vs-trl.sh
+    writes it with `r1 export --format hf`, whose tokenizer.json keeps SmolLM2's digit splitting), else
+    transformers' own GGUF loader, saved once."""
+    if ARGS.hf_folder:
+        return ARGS.hf_folder
     out = os.path.join(work, "smollm2-135m-instruct-f32-hf")
     if not os.path.exists(os.path.join(out, "config.json")):
         folder, name = os.path.split(os.path.abspath(gguf_path))
@@ -109,8 +114,7 @@ class StepTimer(TrainerCallback):
 
 
 def main():
-    gguf_path = ARGS.gguf or default_gguf()
-    folder = hf_folder(gguf_path, ARGS.work)
+    folder = ARGS.hf_folder or hf_folder(ARGS.gguf or default_gguf(), ARGS.work)
     tokenizer = AutoTokenizer.from_pretrained(folder)
     model = AutoModelForCausalLM.from_pretrained(folder, torch_dtype=torch.float32)
     config = GRPOConfig(

@@ -21,7 +21,7 @@ struct BenchGRPOCommand: ParsableCommand {
     @Option(help: "Worker threads.")
     var threads = 2
     @Option(help: "Sequences per forward/backward (per_device_train_batch_size); the 32 completions are accumulated into one optimizer step either way, so the update is the same and only memory and padding change.")
-    var microBatch = 4
+    var microBatch = 2
     @Option(name: .customLong("set"), help: "Override KEY=VALUE (repeatable).")
     var overrides: [String] = []
 
@@ -72,7 +72,7 @@ struct BenchGRPOCommand: ParsableCommand {
         }
         print(String(format: "peak RSS (VmHWM) %.0f MiB, threads %d, load average ", Self.status("VmHWM") / 1024, threads)
               + Self.loadAverage())
-        print("TRL 1.16 on this machine kind (peers.md §d): 97.1 s/step (generation 31.0, reference 12.1, policy forward 14.4, backward 38.7, optimizer 0.1), peak RSS 9,880 MiB")
+        print("TRL's GRPOTrainer with the same settings in the same run: Scripts/bench/grpo-vs-trl.sh (figures: BENCHMARKS.md)")
     }
 
     /// A `kB` field of /proc/self/status (0 when unavailable).
