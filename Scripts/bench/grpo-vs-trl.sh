@@ -21,7 +21,7 @@ if [ -z "${R1:-}" ]; then swift build -c release --product r1 >&2; R1=.build/rel
 
 # TRL reads the same float32 weights as a Hugging Face folder written by r1 export (transformers' GGUF loader can
 # no longer save a GGUF-loaded model, and its tokenizer would not split digits as SmolLM2's does).
-HF="$OUT/work/smollm2-f32-hf"
+HF="$OUT/smollm2-f32-hf"
 [ -f "$HF/config.json" ] || "$R1" export --model "$GGUF" --format hf --dtype f32 --output "$HF" > /dev/null
 echo "== r1 bench-grpo ($STEPS steps, micro-batch $MICRO, load $(cut -d' ' -f1 /proc/loadavg))"
 /usr/bin/time -v "$R1" bench-grpo --model "$GGUF" --steps "$STEPS" --threads "$THREADS" --micro-batch "$MICRO" 2> "$OUT/r1-time.txt" | tee "$OUT/r1-grpo.txt"
