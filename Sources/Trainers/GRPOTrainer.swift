@@ -335,7 +335,9 @@ public final class GRPOTrainer {
                     let microEnd = min(ordered.count, microStart + microSize)
                     let rows = Array(ordered[microStart..<microEnd])
                     let (batch, completionMask) = tokenBatch(prompts: prompts, completions: completions, rows: rows)
-                    let reference = referenceByCompletion.map { laidOut($0, prompts: prompts, completions: completions, rows: rows, batch: batch) }
+                    let reference = referenceByCompletion.map { perCompletion in
+                        laidOut(rows, batch: batch, completions: completions) { perCompletion[$0] }
+                    }
                     // Dropout masks depend only on (seed, step, micro-batch), so a resumed run draws the same ones.
                     adapter?.dropoutStep = UInt64(step) << 24 | microIndex
                     microIndex += 1
@@ -343,7 +345,10 @@ public final class GRPOTrainer {
                     let logProbs = policy.tokenLogProbs(batch, temperature: Float(c.temperature), keepActivations: true)
                     lastStepTimes.policyForwardBackward += Date().timeIntervalSince(clock)
                     clock = Date()
-                    let old: [Double]? = onPolicy ? nil : oldLogProbs(completions: completions, rows: rows, batch: batch)
+                    // π_old: the sampler's own tempered log-probabilities (no recomputation).
+                    let old: [Double]? = onPolicy ? nil : laidOut(rows, batch: batch, completions: completions) {
+                        completions[$0].logProbabilities
+                    }
                     let lossBatch = PolicyLossBatch(
                         batchSize: rows.count, length: batch.length, logProbs: logProbs.map(Double.init),
                         oldLogProbs: old, referenceLogProbs: reference, advantages: rows.map { advantages[$0] },
@@ -421,28 +426,18 @@ public final class GRPOTrainer {
         return result
     }
 
-    /// Per-completion log-probabilities laid out like the micro-batch `batch` of `rows` ([B·T], 0 off-completion).
-    func laidOut(_ perCompletion: [[Float]], prompts: [RLPrompt], completions: [Generation.Completion], rows: [Int],
-                 batch: TokenBatch) -> [Double] {
+    /// Per-completion values (one per completion token) laid out like the micro-batch `batch` of `rows`:
+    /// [B·T], 0 at prompt and padding positions.
+    func laidOut(_ rows: [Int], batch: TokenBatch, completions: [Generation.Completion],
+                 values: (Int) -> [Float]) -> [Double] {
         var out = [Double](repeating: 0, count: batch.tokens.count)
         for (b, row) in rows.enumerated() {
-            let start = b * batch.length + prompts[completions[row].promptIndex].tokens.count
-            for (j, logProb) in perCompletion[row].enumerated() { out[start + j] = Double(logProb) }
+            let start = b * batch.length + completions[row].promptTokenCount
+            for (j, value) in values(row).enumerated() { out[start + j] = Double(value) }
         }
         return out
     }
 
-    /// π_old per position: the sampler's tempered log-probabilities, laid out like the batch.
-    func oldLogProbs(completions: [Generation.Completion], rows: [Int], batch: TokenBatch) -> [Double] {
-        var old = [Double](repeating: 0, count: batch.tokens.count)
-        for (b, row) in rows.enumerated() {
-            let completion = completions[row]
-            for (j, logProb) in completion.logProbabilities.enumerated() {
-                old[b * batch.length + completion.promptTokenCount + j] = Double(logProb)
-            }
-        }
-        return old
-    }
 
     private func accumulate(_ into: inout LossMetricsSum, _ m: PolicyLossMetrics, weight: Double, total: inout Double) {
         into.activeTokens += m.activeTokens
