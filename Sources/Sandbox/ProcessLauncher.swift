@@ -37,6 +37,10 @@ struct LaunchSpec: Sendable {
     var stdinData: [UInt8]
     /// The command writes bubblewrap's JSON status to fd 4.
     var hasStatusFD: Bool
+    /// Run the command under a reaping parent (see ``runChild``): bubblewrap exits without waiting for the
+    /// namespace's init, whose zombie would otherwise go to the machine's init and, until that reaps it,
+    /// count against the next run's RLIMIT_NPROC on the same uid.
+    var reapsOrphans: Bool = false
     var wallTime: Double
     /// Most bytes of stdout + stderr kept; more kills the run.
     var outputLimit: Int
@@ -96,6 +100,7 @@ private struct ChildPlan {
     var emptyMask: UnsafeMutablePointer<sigset_t>
     var closeRange: CloseRangeFunction?
     var prctl: PrctlFunction?
+    var reapsOrphans: Bool
 }
 
 /// Reports the failing stage and errno to the parent, then exits. Async-signal-safe.
@@ -152,12 +157,47 @@ private func runChild(_ plan: UnsafePointer<ChildPlan>) -> Never {
     if let prctl = p.prctl { _ = prctl(1, UInt(SIGKILL), 0, 0, 0) }
     if getppid() != p.parentPID { _exit(127) }
     if let cwd = p.cwd, chdir(cwd) != 0 { childFail(plan, 7) }
+    if p.reapsOrphans { reapAround(plan) }
     execve(p.path, p.argv, p.envp)
     childFail(plan, 8)
 }
 
+/// Makes this child a subreaper, forks the command (which execs), waits until it and every orphan handed
+/// to this process are reaped, then ends as the command ended (same exit status, or killed by the same
+/// signal). Returns only in the command's process. Async-signal-safe calls only.
+private func reapAround(_ plan: UnsafePointer<ChildPlan>) {
+    let p = plan.pointee
+    // PR_SET_CHILD_SUBREAPER (36).
+    if let prctl = p.prctl, prctl(36, 1, 0, 0, 0) != 0 { childFail(plan, 9) }
+    let reaper = getpid()
+    let command = fork()
+    if command < 0 { childFail(plan, 10) }
+    if command == 0 {
+        // The command dies with its reaper, as the reaper dies with the caller.
+        if let prctl = p.prctl { _ = prctl(1, UInt(SIGKILL), 0, 0, 0) }
+        if getppid() != reaper { _exit(127) }
+        return
+    }
+    // The reaper keeps no descriptor of the run: end-of-file and the exec report belong to the command.
+    close(p.errorFD)
+    for fd: Int32 in 0..<5 { close(fd) }
+    var commandStatus: Int32 = 0
+    var status: Int32 = 0
+    while true {
+        let reaped = waitpid(-1, &status, 0)
+        if reaped == command { commandStatus = status }
+        if reaped < 0 && errno != EINTR { break }
+    }
+    if commandStatus & 0x7f == 0 { _exit((commandStatus >> 8) & 0xff) }
+    let signalNumber = commandStatus & 0x7f
+    _ = signal(signalNumber, SIG_DFL)
+    _ = kill(reaper, signalNumber)
+    _exit(128 + signalNumber)
+}
+
 private let stageNames: [Int32: String] = [
     1: "setsid", 2: "dup2", 3: "setrlimit", 4: "setgroups", 5: "setgid", 6: "setuid", 7: "chdir", 8: "execve",
+    9: "prctl(PR_SET_CHILD_SUBREAPER)", 10: "fork",
 ]
 
 /// Monotonic time in seconds.
@@ -256,7 +296,7 @@ private func launchAndCollect(_ spec: LaunchSpec, start: Double) -> LaunchOutcom
         limitCount: spec.rlimits.count, clearGroups: spec.clearGroups, setIDs: spec.identity != nil,
         uid: spec.identity?.uid ?? 0, gid: spec.identity?.gid ?? 0, sources: sources, errorFD: reportWrite,
         errorBuffer: errorBuffer, parentPID: getpid(), emptyMask: mask,
-        closeRange: GNUFunctions.closeRange, prctl: GNUFunctions.prctl))
+        closeRange: GNUFunctions.closeRange, prctl: GNUFunctions.prctl, reapsOrphans: spec.reapsOrphans))
     defer {
         free(path)
         for i in 0..<spec.arguments.count { free(argv[i]) }

@@ -107,6 +107,7 @@ extension ProcessSandbox {
             spec.environment = environment(privateDirectory: "/tmp")
             spec.workingDirectory = nil
             spec.hasStatusFD = true
+            spec.reapsOrphans = true
         case .unshare:
             var args = [tool ?? "unshare"]
             if let identity {

@@ -16,7 +16,9 @@ import Glibc
 ///
 /// Each run: fork, then in the child a new session, rlimits (CPU, address space, file size, processes, open
 /// files, no core), for root callers a uid/gid leased for this run, then exec of
-/// `bwrap --unshare-all --die-with-parent --ro-bind / / --dev /dev --proc /proc --tmpfs /tmp ... python3`.
+/// `bwrap --unshare-all --die-with-parent --ro-bind / / --dev /dev --proc /proc --tmpfs /tmp ... python3`
+/// under a small reaping parent (bubblewrap leaves its namespace init unreaped; the reaper collects it so
+/// no zombie of the run's uid outlives the run).
 /// The parent feeds the program on stdin, reads stdout/stderr concurrently with a cap, kills the whole tree
 /// at the deadline, and classifies the outcome (``ExecutionResult/Status``).
 ///
@@ -117,17 +119,39 @@ public final class ProcessSandbox: CodeSandbox, @unchecked Sendable {
     }
 
     #if canImport(Glibc)
-    /// One run with a known mechanism.
+    /// How many more times a run is launched when its sandbox could not fork before the program started
+    /// (`EAGAIN`: a passing shortage of processes, not the program's doing).
+    static let startRetries = 2
+
+    /// One run with a known mechanism, launched again (after a short wait, on an emptied uid) while the
+    /// sandbox fails to start for want of processes.
     func execute(
         _ program: String, limits: SandboxLimits, isolation: SandboxIsolation, tool: String?
     ) -> ExecutionResult {
+        var attempt = 0
+        while true {
+            let (result, couldNotFork) = executeOnce(program, limits: limits, isolation: isolation, tool: tool)
+            guard couldNotFork, attempt < Self.startRetries else { return result }
+            attempt += 1
+            usleep(useconds_t(50_000 << attempt))
+        }
+    }
+
+    /// One launch.
+    ///
+    /// - Returns: the classified result, and whether the sandbox could not fork before the program started.
+    private func executeOnce(
+        _ program: String, limits: SandboxLimits, isolation: SandboxIsolation, tool: String?
+    ) -> (ExecutionResult, couldNotFork: Bool) {
         var lease: UserIDLease?
         if Self.callerIsRoot {
-            lease = UserIDLease.acquire(base: configuration.sandboxUserIDBase)
+            lease = UserIDLease.acquire(base: configuration.sandboxUserIDBase) { id in
+                killAllProcesses(ofUID: id, gid: id)
+            }
             if lease == nil {
-                return ExecutionResult(
-                    status: .sandboxUnavailable("could not create the uid lock directory \(UserIDLease.directory)"),
-                    isolation: isolation)
+                let status = ExecutionResult.Status.sandboxUnavailable(
+                    "could not create the uid lock directory \(UserIDLease.directory)")
+                return (ExecutionResult(status: status, isolation: isolation), false)
             }
         }
         var quarantined = false
@@ -136,9 +160,9 @@ public final class ProcessSandbox: CodeSandbox, @unchecked Sendable {
         var workDirectory: String?
         if isolation != .bubblewrap {
             guard let dir = Self.makePrivateDirectory(owner: identity) else {
-                return ExecutionResult(
-                    status: .sandboxUnavailable("could not create a private directory under \(NSTemporaryDirectory()): \(String(cString: strerror(errno)))"),
-                    isolation: isolation)
+                let status = ExecutionResult.Status.sandboxUnavailable(
+                    "could not create a private directory under \(NSTemporaryDirectory()): \(String(cString: strerror(errno)))")
+                return (ExecutionResult(status: status, isolation: isolation), false)
             }
             workDirectory = dir
         }
@@ -147,17 +171,32 @@ public final class ProcessSandbox: CodeSandbox, @unchecked Sendable {
         let spec = launchSpec(program: program, limits: limits, identity: identity, isolation: isolation, tool: tool,
                               token: token, workDirectory: workDirectory)
         let outcome = launch(spec)
+        let result = ExecutionResult.classify(outcome, token: token, limits: limits, isolation: isolation)
+        let couldNotFork = Self.failedToForkBeforeStart(outcome, result)
         // Without bubblewrap, descendants that left the process group may survive; with it, a killed or
-        // crashed monitor may leave the namespace still being torn down. Either way the uid must own no
-        // process before the next run gets it (RLIMIT_NPROC counts them, zombies included).
+        // crashed monitor may leave the namespace still being torn down, and a sandbox that could not fork
+        // may have met processes it did not expect. In each case the uid must own no process before the next
+        // run gets it (RLIMIT_NPROC counts them, zombies included).
         let monitorDiedEarly = outcome.killedFor != nil || outcome.signal != nil
-        if let lease, isolation != .bubblewrap || monitorDiedEarly {
-            if !killAllProcesses(ofUID: lease.id, gid: lease.id) {
+        if let lease, isolation != .bubblewrap || monitorDiedEarly || couldNotFork {
+            lease.markSuspect()
+            if killAllProcesses(ofUID: lease.id, gid: lease.id) {
+                lease.markEmpty()
+            } else {
                 lease.quarantine()
                 quarantined = true
             }
         }
-        return ExecutionResult.classify(outcome, token: token, limits: limits, isolation: isolation)
+        return (result, couldNotFork)
+    }
+
+    /// Whether a run ended before its program started because a fork failed with `EAGAIN` (in the launcher,
+    /// or in bubblewrap or unshare, which say so on stderr).
+    static func failedToForkBeforeStart(_ outcome: LaunchOutcome, _ result: ExecutionResult) -> Bool {
+        guard case .sandboxUnavailable = result.status else { return false }
+        let eagain = String(cString: strerror(EAGAIN))
+        if let error = outcome.launchError { return error.contains(eagain) }
+        return result.stderr.contains(eagain)
     }
 
     /// A fresh 0700 directory owned by `owner` (or the caller).

@@ -22,10 +22,22 @@ final class UserIDLease: @unchecked Sendable {
     /// Directory of the lock files (created 0700 by root).
     static let directory = "/tmp/swiftr1-sandbox-uids"
 
+    /// Ids this process has leased before and found (or left) without processes. The first lease of an id
+    /// in a process cannot trust it: another process may have quarantined it and exited (which drops its
+    /// lock) while the id still owned processes, and those would count against this run's RLIMIT_NPROC.
+    nonisolated(unsafe) private static var knownEmpty: Set<UInt32> = []
+    private static let knownEmptyLock = NSLock()
+
     /// Leases the lowest free id in `base ..< base + span`, waiting while all are taken.
     ///
+    /// An id this process has not used before is emptied with `makeEmpty` first; an id that cannot be
+    /// emptied is quarantined and the next one is tried.
+    ///
+    /// - Parameters:
+    ///   - base: the first id of the range.
+    ///   - makeEmpty: kills every process of an id and tells whether none is left.
     /// - Returns: the lease, or `nil` when the lock directory cannot be created.
-    static func acquire(base: UInt32) -> UserIDLease? {
+    static func acquire(base: UInt32, makeEmpty: (UInt32) -> Bool) -> UserIDLease? {
         if mkdir(directory, 0o700) != 0 && errno != EEXIST { return nil }
         var st = stat()
         // Refuse a directory someone else created (it could be used to interfere with the leases).
@@ -35,8 +47,21 @@ final class UserIDLease: @unchecked Sendable {
                 let id = base + offset
                 let fd = open("\(directory)/\(id).lock", O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
                 if fd < 0 { continue }
-                if flock(fd, LOCK_EX | LOCK_NB) == 0 { return UserIDLease(id: id, fd: fd) }
-                close(fd)
+                guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+                    close(fd)
+                    continue
+                }
+                let lease = UserIDLease(id: id, fd: fd)
+                knownEmptyLock.lock()
+                let known = knownEmpty.contains(id)
+                knownEmptyLock.unlock()
+                if known { return lease }
+                guard makeEmpty(id) else {
+                    lease.quarantine()
+                    continue
+                }
+                lease.markEmpty()
+                return lease
             }
             usleep(10_000)
         }
@@ -45,6 +70,20 @@ final class UserIDLease: @unchecked Sendable {
     /// Ids whose processes could not be cleaned up; their locks stay held so this process never reuses them.
     nonisolated(unsafe) private static var quarantined: [UserIDLease] = []
     private static let quarantineLock = NSLock()
+
+    /// Records that the id owns no process (it was emptied, or its last run left nothing behind).
+    func markEmpty() {
+        Self.knownEmptyLock.lock()
+        Self.knownEmpty.insert(id)
+        Self.knownEmptyLock.unlock()
+    }
+
+    /// Records that the id may own processes, so its next lease empties it first.
+    func markSuspect() {
+        Self.knownEmptyLock.lock()
+        Self.knownEmpty.remove(id)
+        Self.knownEmptyLock.unlock()
+    }
 
     /// Keeps the id locked for the rest of this process's life (its processes would count against the next
     /// run's RLIMIT_NPROC).

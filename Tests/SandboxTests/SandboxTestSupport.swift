@@ -43,6 +43,20 @@ enum SandboxTestSupport {
         return found
     }
 
+    /// Number of processes (zombies included) whose real uid is `uid`.
+    static func processCount(ofUID uid: UInt32) -> Int {
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return 0 }
+        var count = 0
+        for entry in entries where Int32(entry) != nil {
+            guard let status = try? String(contentsOfFile: "/proc/\(entry)/status", encoding: .utf8),
+                  let line = status.split(separator: "\n").first(where: { $0.hasPrefix("Uid:") }) else { continue }
+            if line.split(whereSeparator: { $0 == " " || $0 == "\t" }).dropFirst().first == Substring(String(uid)) {
+                count += 1
+            }
+        }
+        return count
+    }
+
     /// Pids of processes that contain `token`, polled for up to `seconds` until none is left.
     static func survivors(of token: String, within seconds: Double = 2) -> [Int32] {
         let end = Date().addingTimeInterval(seconds)
