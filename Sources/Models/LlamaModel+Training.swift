@@ -31,19 +31,21 @@ extension LlamaModel {
         precondition(temperature > 0, "temperature must be positive")
         let state = forwardHidden(batch, keep: keepActivations)
         let t = batch.length
-        var rows: [Int] = [], targets: [Int32] = []
+        var rows: [Int] = [], targets: [Int32] = [], positions: [Int] = []
         for b in 0..<batch.batch {
-            for i in 0..<max(0, t - 1) where batch.targetMask[b * t + i + 1] != 0 {
-                rows.append(b * t + i)
-                targets.append(batch.tokens[b * t + i + 1])
+            for i in 1..<max(1, t) where batch.targetMask[b * t + i] != 0 {
+                rows.append(b * t + batch.predictingPosition(row: b, position: i))
+                targets.append(batch.tokens[b * t + i])
+                positions.append(b * t + i)
             }
         }
         state.temperature = temperature
         let (logProbs, entropies) = headForward(state, rows: rows, targets: targets, keep: keepActivations)
+        state.headPositions = positions
         var result = [Float](repeating: 0, count: batch.tokens.count), entropy = result
-        for (m, row) in rows.enumerated() {
-            result[row + 1] = logProbs[m]
-            entropy[row + 1] = entropies[m]
+        for (m, position) in positions.enumerated() {
+            result[position] = logProbs[m]
+            entropy[position] = entropies[m]
         }
         state.hasActivations = keepActivations
         return (result, entropy)
@@ -82,17 +84,17 @@ extension LlamaModel {
         }
         state.hasActivations = false
         let n = batch.tokens.count, t = batch.length, c = cfg.hiddenSize
-        for b in 0..<batch.batch {
-            var position: Int32 = 0
-            for i in 0..<t {
-                let token = batch.tokens[b * t + i]
-                precondition(token >= 0 && Int(token) < cfg.vocabularySize, "token \(token) outside vocabulary 0..<\(cfg.vocabularySize)")
-                state.tokens[b * t + i] = token
-                state.keyMask[b * t + i] = batch.attentionMask[b * t + i]
-                state.positions[b * t + i] = min(position, Int32(cfg.maxPositionEmbeddings - 1))
-                if batch.attentionMask[b * t + i] != 0 { position += 1 }
-            }
+        let positions = batch.rotaryPositions()
+        for i in 0..<n {
+            let token = batch.tokens[i]
+            precondition(token >= 0 && Int(token) < cfg.vocabularySize, "token \(token) outside vocabulary 0..<\(cfg.vocabularySize)")
+            state.tokens[i] = token
+            state.keyMask[i] = batch.attentionMask[i]
+            state.positions[i] = min(positions[i], Int32(cfg.maxPositionEmbeddings - 1))
+            state.segmentStarts[i] = batch.segmentStarts[i]
         }
+        for b in 0..<batch.batch { state.sharedPrefix[b] = batch.sharedPrefixLengths[b] }
+        state.isPacked = batch.isPacked
         let lora = prepareAdapterPath(rows: n, keep: keep)
         embeddingForward(state.residual(0), state.tokens, weight(offsets.embedding), rows: n, channels: c)
         for l in 0..<cfg.layerCount { layerForward(l, state, lora) }
@@ -114,7 +116,8 @@ extension LlamaModel {
         }
         ropeForward(a.q, a.q, s.positions, rope, rows: n, heads: cfg.headCount)
         ropeForward(a.k, a.k, s.positions, rope, rows: n, heads: cfg.kvHeadCount)
-        attentionForward(a.att, a.probs, a.q, a.k, a.v, s.keyMask, batch: s.batch, length: s.length,
+        attentionForward(a.att, a.probs, a.q, a.k, a.v, s.keyMask, segmentStarts: s.isPacked ? UnsafePointer(s.segmentStarts) : nil,
+                         sharedPrefix: s.isPacked ? UnsafePointer(s.sharedPrefix) : nil, batch: s.batch, length: s.length,
                          heads: cfg.headCount, kvHeads: cfg.kvHeadCount, headDim: cfg.headDim)
         matmulForward(s.projection, a.att, weight(w.o), nil, rows: n, inFeatures: cfg.queryDim, outFeatures: c)
         if let lora { adapterForward(.o, layer: l, input: a.att, output: s.projection, lora) }
@@ -195,7 +198,7 @@ extension LlamaModel {
             let scratchLogits = stored == nil ? ws.floats(min(chunk, m) * v) : nil
             let dlogits = ws.floats(min(chunk, m) * v)
             let dinput = ws.floats(m * c), dgathered = ws.floats(m * c), gathered = ws.floats(m * c)
-            let upstream = s.headRows.map { logProbGradient[$0 + 1] }
+            let upstream = s.headPositions.map { logProbGradient[$0] }
             upstream.withUnsafeBufferPointer { g in
                 s.headTargets.withUnsafeBufferPointer { targets in
                     s.headLogSumExp.withUnsafeBufferPointer { lse in

@@ -25,14 +25,18 @@ final class TrainingState {
     let tokens: UnsafeMutablePointer<Int32>      // [N]
     let positions: UnsafeMutablePointer<Int32>   // [N] position of each token (count of real tokens before it)
     let keyMask: UnsafeMutablePointer<Float>     // [N]
+    let segmentStarts: UnsafeMutablePointer<Int32> // [N] first position of each token's segment (packed rows)
+    let sharedPrefix: UnsafeMutablePointer<Int32>  // [B] shared prefix length per row (0: unpacked)
+    var isPacked = false
     let residuals: [UnsafeMutablePointer<Float>] // L + 1 buffers [N, C] (1 shared buffer when !keep)
     let layers: [LayerActivations]               // L (1 shared when !keep)
     let projection: UnsafeMutablePointer<Float>  // [N, C] o_proj / down_proj output scratch
     let hidden: UnsafeMutablePointer<Float>      // [N, I] SwiGLU output scratch
     var temperature: Float = 1
     var hasActivations = false
-    // LM-head rows of the last forward (positions whose next token is targeted).
+    // LM-head rows of the last forward (positions whose next token is targeted) and the targeted positions.
     var headRows: [Int] = []
+    var headPositions: [Int] = []
     var headTargets: [Int32] = []
     var headInput: UnsafeMutablePointer<Float>?  // [M, C] final-norm output at head rows
     var headRstd: UnsafeMutablePointer<Float>?   // [M]
@@ -50,6 +54,8 @@ final class TrainingState {
         tokens = workspace.ints(n)
         positions = workspace.ints(n)
         keyMask = workspace.floats(n)
+        segmentStarts = workspace.ints(n)
+        sharedPrefix = workspace.ints(batch)
         residuals = (0..<(keep ? cfg.layerCount + 1 : 1)).map { _ in workspace.floats(n * c) }
         layers = (0..<(keep ? cfg.layerCount : 1)).map { _ in
             LayerActivations(

@@ -329,7 +329,10 @@ public final class GRPOTrainer {
                 // Micro-batches of similar lengths: every row of a micro-batch is padded to its longest, so
                 // grouping long with long and short with short removes most padded positions (which cost as
                 // much as real ones). The optimizer batch is the same set of rows, so the gradient is too.
-                let ordered = Self.lengthOrderedRows(start..<end, prompts: prompts, completions: completions)
+                // Packed: completions of one prompt side by side, so a micro-batch runs each prompt once.
+                let ordered = c.packPrompts
+                    ? Self.promptOrderedRows(start..<end, completions: completions)
+                    : Self.lengthOrderedRows(start..<end, prompts: prompts, completions: completions)
                 var microStart = 0
                 while microStart < ordered.count {
                     let microEnd = min(ordered.count, microStart + microSize)
@@ -342,7 +345,16 @@ public final class GRPOTrainer {
                     adapter?.dropoutStep = UInt64(step) << 24 | microIndex
                     microIndex += 1
                     var clock = Date()
-                    let logProbs = policy.tokenLogProbs(batch, temperature: Float(c.temperature), keepActivations: true)
+                    // The loss works on the padded layout `batch`; a packed forward maps in and out of it.
+                    let packing = c.packPrompts
+                        ? packedBatch(prompts: prompts, completions: completions, rows: rows, padded: batch) : nil
+                    let logProbs: [Float]
+                    if let packing {
+                        let packedLogProbs = policy.tokenLogProbs(packing.batch, temperature: Float(c.temperature), keepActivations: true)
+                        logProbs = packing.toPadded(packedLogProbs)
+                    } else {
+                        logProbs = policy.tokenLogProbs(batch, temperature: Float(c.temperature), keepActivations: true)
+                    }
                     lastStepTimes.policyForwardBackward += Date().timeIntervalSince(clock)
                     clock = Date()
                     // π_old: the sampler's own tempered log-probabilities (no recomputation).
@@ -355,7 +367,8 @@ public final class GRPOTrainer {
                         mask: completionMask, globalActiveTokens: max(1, active))
                     let loss = PolicyLoss.compute(lossBatch, configuration: c.policyLoss)
                     guard loss.loss.isFinite else { throw GRPOTrainerError.nonFiniteLoss(step: step, loss: loss.loss) }
-                    policy.backward(logProbGradient: loss.logProbGradient.map(Float.init))
+                    let gradient = loss.logProbGradient.map(Float.init)
+                    policy.backward(logProbGradient: packing.map { $0.toPacked(gradient) } ?? gradient)
                     accumulate(&result.metrics, loss.metrics, weight: loss.metrics.activeTokens, total: &metricWeight)
                     parts.append(loss.metrics)
                     lastStepTimes.policyForwardBackward += Date().timeIntervalSince(clock)
@@ -389,6 +402,73 @@ public final class GRPOTrainer {
             let la = length(a), lb = length(b)
             return la != lb ? la > lb : a < b
         }
+    }
+
+    /// The rows of an optimizer batch grouped by prompt (prompts in order of first appearance), longest
+    /// completion first within a prompt; ties keep their order.
+    static func promptOrderedRows(_ rows: Range<Int>, completions: [Generation.Completion]) -> [Int] {
+        var firstSeen: [Int: Int] = [:]
+        for i in rows where firstSeen[completions[i].promptIndex] == nil { firstSeen[completions[i].promptIndex] = i }
+        return rows.sorted { a, b in
+            let pa = firstSeen[completions[a].promptIndex]!, pb = firstSeen[completions[b].promptIndex]!
+            if pa != pb { return pa < pb }
+            let la = completions[a].tokens.count, lb = completions[b].tokens.count
+            return la != lb ? la > lb : a < b
+        }
+    }
+
+    /// A micro-batch packed one row per prompt (the prompt once, then its completions), with the maps between
+    /// its positions and those of the padded micro-batch the loss uses.
+    struct PackedMicroBatch {
+        let batch: TokenBatch
+        /// For each completion token: its index in the padded layout and in the packed layout.
+        let paddedIndices: [Int], packedIndices: [Int]
+        let paddedCount: Int
+
+        /// Packed values [B'·T'] → padded layout [B·T] (0 elsewhere).
+        func toPadded(_ packed: [Float]) -> [Float] {
+            var out = [Float](repeating: 0, count: paddedCount)
+            for (p, q) in zip(paddedIndices, packedIndices) { out[p] = packed[q] }
+            return out
+        }
+
+        /// Padded values [B·T] → packed layout [B'·T'] (0 elsewhere).
+        func toPacked(_ padded: [Float]) -> [Float] {
+            var out = [Float](repeating: 0, count: batch.tokens.count)
+            for (p, q) in zip(paddedIndices, packedIndices) { out[q] = padded[p] }
+            return out
+        }
+    }
+
+    /// Packs the micro-batch `rows` (laid out as `padded`) one row per prompt; empty completions are left
+    /// out (they have no token to score); nil when no completion has a token.
+    func packedBatch(prompts: [RLPrompt], completions: [Generation.Completion], rows: [Int], padded: TokenBatch) -> PackedMicroBatch? {
+        var order: [Int] = [], members: [Int: [Int]] = [:]
+        for (b, row) in rows.enumerated() where !completions[row].tokens.isEmpty {
+            let prompt = completions[row].promptIndex
+            if members[prompt] == nil { order.append(prompt) }
+            members[prompt, default: []].append(b)
+        }
+        guard !order.isEmpty else { return nil }
+        let groups = order.map { prompt in
+            (prefix: prompts[prompt].tokens, continuations: members[prompt]!.map { completions[rows[$0]].tokens })
+        }
+        let batch = TokenBatch(packing: groups, padToken: tokenizer.padTokenId ?? 0)
+        var paddedIndices: [Int] = [], packedIndices: [Int] = []
+        for (packedRow, prompt) in order.enumerated() {
+            var offset = prompts[prompt].tokens.count
+            for b in members[prompt]! {
+                let completion = completions[rows[b]]
+                let start = b * padded.length + completion.promptTokenCount
+                for j in 0..<completion.tokens.count {
+                    paddedIndices.append(start + j)
+                    packedIndices.append(packedRow * batch.length + offset + j)
+                }
+                offset += completion.tokens.count
+            }
+        }
+        return PackedMicroBatch(batch: batch, paddedIndices: paddedIndices, packedIndices: packedIndices,
+                                paddedCount: padded.tokens.count)
     }
 
     /// Tokens of a completion that enter the loss (0 for a truncated completion when those are masked).

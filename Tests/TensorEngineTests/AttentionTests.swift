@@ -67,4 +67,78 @@ import Testing
         }
         #expect(closeness(out, Array(ref[(start * h * d)...]), rtol: 1e-5, atol: 1e-6) <= 1)
     }
+
+    // Packed rows: row 0 holds a 2-token prompt, then continuation A (tokens 2, 3), then continuation B
+    // (token 4); row 1 is an ordinary right-padded row. Continuations see the prompt and themselves only.
+    let segmentStarts: [Int32] = [0, 0, 2, 2, 4, 0, 0, 0, 0, 0]
+    let sharedPrefix: [Int32] = [2, 0]
+
+    func packedForward(_ q: [Double], _ k: [Double], _ v: [Double]) -> [Double] {
+        var out = [Double](repeating: 0, count: b * t * h * d), probs = [Double](repeating: 0, count: b * h * t * t)
+        attentionForwardNaive(&out, &probs, q, k, v, mask, segmentStarts: segmentStarts, sharedPrefix: sharedPrefix,
+                              batch: b, length: t, heads: h, kvHeads: hkv, headDim: d)
+        return out
+    }
+
+    @Test func packedNaiveBackwardMatchesCentralDifferences() {
+        let q = randomDoubles(b * t * h * d, seed: 71), k = randomDoubles(b * t * hkv * d, seed: 72)
+        let v = randomDoubles(b * t * hkv * d, seed: 73)
+        var g = randomDoubles(b * t * h * d, seed: 74)
+        for i in (b * t * h * d - 2 * h * d)..<(b * t * h * d) { g[i] = 0 }
+        var out = [Double](repeating: 0, count: q.count), probs = [Double](repeating: 0, count: b * h * t * t)
+        attentionForwardNaive(&out, &probs, q, k, v, mask, segmentStarts: segmentStarts, sharedPrefix: sharedPrefix,
+                              batch: b, length: t, heads: h, kvHeads: hkv, headDim: d)
+        var dq = [Double](repeating: 0, count: q.count), dk = [Double](repeating: 0, count: k.count), dv = dk
+        attentionBackwardNaive(&dq, &dk, &dv, g, probs, q, k, v, batch: b, length: t, heads: h, kvHeads: hkv, headDim: d)
+        #expect(centralDifferenceError(inputs: q, analytic: dq, upstream: g) { packedForward($0, k, v) } < 1e-5)
+        #expect(centralDifferenceError(inputs: k, analytic: dk, upstream: g) { packedForward(q, $0, v) } < 1e-5)
+        #expect(centralDifferenceError(inputs: v, analytic: dv, upstream: g) { packedForward(q, k, $0) } < 1e-5)
+        // Token 4 (continuation B) never sees continuation A's keys 2 and 3.
+        for head in 0..<h { for s in 2...3 { #expect(probs[(head * t + 4) * t + s] == 0) } }
+    }
+
+    /// A continuation's outputs in the packed row equal ordinary causal attention over prompt + that
+    /// continuation alone.
+    @Test func packedContinuationEqualsItsOwnSequence() {
+        let q = randomDoubles(b * t * h * d, seed: 75), k = randomDoubles(b * t * hkv * d, seed: 76)
+        let v = randomDoubles(b * t * hkv * d, seed: 77)
+        let packed = packedForward(q, k, v)
+        for (tokens, continuation) in [([0, 1, 2, 3], 2..<4), ([0, 1, 4], 4..<5)] {
+            func pick(_ x: [Double], width: Int) -> [Double] { tokens.flatMap { x[($0 * width)..<($0 * width + width)] } }
+            let n = tokens.count
+            var out = [Double](repeating: 0, count: n * h * d), probs = [Double](repeating: 0, count: h * n * n)
+            attentionForwardNaive(&out, &probs, pick(q, width: h * d), pick(k, width: hkv * d), pick(v, width: hkv * d),
+                                  nil, batch: 1, length: n, heads: h, kvHeads: hkv, headDim: d)
+            for (j, position) in continuation.enumerated() {
+                let own = Array(out[((2 + j) * h * d)..<((3 + j) * h * d)])
+                let inRow = Array(packed[(position * h * d)..<((position + 1) * h * d)])
+                #expect(zip(own, inRow).allSatisfy { abs($0 - $1) < 1e-12 })
+            }
+        }
+    }
+
+    @Test(arguments: [(1, 64), (2, 2), (1, 3)]) func packedBlasMatchesNaive(threads: Int, queryBlock: Int) {
+        let previous = Parallel.threadCount
+        Parallel.threadCount = threads
+        defer { Parallel.threadCount = previous }
+        let q = randomDoubles(b * t * h * d, seed: 78).floats, k = randomDoubles(b * t * hkv * d, seed: 79).floats
+        let v = randomDoubles(b * t * hkv * d, seed: 80).floats, g = randomDoubles(b * t * h * d, seed: 81).floats
+        let m = mask.floats
+        var out = [Float](repeating: 0, count: q.count), ref = out
+        var probs = [Float](repeating: 0, count: b * h * t * t), refProbs = probs
+        attentionForward(&out, &probs, q, k, v, m, segmentStarts: segmentStarts, sharedPrefix: sharedPrefix,
+                         batch: b, length: t, heads: h, kvHeads: hkv, headDim: d, queryBlock: queryBlock)
+        attentionForwardNaive(&ref, &refProbs, q, k, v, m, segmentStarts: segmentStarts, sharedPrefix: sharedPrefix,
+                              batch: b, length: t, heads: h, kvHeads: hkv, headDim: d)
+        #expect(closeness(out, ref, rtol: 1e-5, atol: 1e-6) <= 1)
+        #expect(closeness(probs, refProbs, rtol: 1e-5, atol: 1e-7) <= 1)
+        var dq = [Float](repeating: 0, count: q.count), dk = [Float](repeating: 0, count: k.count), dv = dk
+        var rdq = dq, rdk = dk, rdv = dv
+        attentionBackward(&dq, &dk, &dv, g, probs, q, k, v, batch: b, length: t, heads: h, kvHeads: hkv, headDim: d,
+                          queryBlock: queryBlock)
+        attentionBackwardNaive(&rdq, &rdk, &rdv, g, refProbs, q, k, v, batch: b, length: t, heads: h, kvHeads: hkv, headDim: d)
+        #expect(closeness(dq, rdq, rtol: 1e-4, atol: 1e-5) <= 1)
+        #expect(closeness(dk, rdk, rtol: 1e-4, atol: 1e-5) <= 1)
+        #expect(closeness(dv, rdv, rtol: 1e-4, atol: 1e-5) <= 1)
+    }
 }

@@ -49,6 +49,31 @@ import Training
         #expect(kls[2] > 0)
     }
 
+    /// Packing each prompt once per micro-batch (the default) changes only how the forward is laid out: the
+    /// same completions give the same gradient as one padded row per completion, to float rounding, for the
+    /// token-level, sequence-level and KL paths, and for micro-batches that hold two or four prompts.
+    @Test(arguments: [(GRPOLossType.dapo, 4), (.grpo, 16), (.drGRPO, 8), (.bnpo, 32)])
+    func packedPromptsGiveTheSameGradientAsPaddedRows(lossType: GRPOLossType, microBatch: Int) throws {
+        var gradients: [[Float]] = [], losses: [Double] = []
+        for pack in [false, true] {
+            var configuration = TinyGRPO.configuration(steps: 1, beta: 0.04)
+            configuration.lossType = lossType
+            configuration.perDeviceTrainBatchSize = microBatch
+            // One optimizer batch for all 32 completions: the gradient buffer then holds the whole step's.
+            configuration.gradientAccumulationSteps = (32 + microBatch - 1) / microBatch
+            configuration.packPrompts = pack
+            let trainer = try TinyGRPO.trainer(configuration)
+            var prompts = try TinyGRPO.prompts()
+            losses.append(try trainer.step { try prompts.next($0) }.loss)
+            gradients.append(Array(trainer.policy.gradients.flat))
+        }
+        let difference = zip(gradients[0], gradients[1]).reduce(0.0) { $0 + Double(($1.0 - $1.1) * ($1.0 - $1.1)) }
+        let scale = gradients[0].reduce(0.0) { $0 + Double($1 * $1) }
+        #expect(scale > 0)
+        #expect((difference / scale).squareRoot() < 1e-5, "relative difference \((difference / scale).squareRoot())")
+        #expect(abs(losses[0] - losses[1]) <= 1e-6 * max(1, abs(losses[0])), "losses \(losses)")
+    }
+
     @Test func referenceResetCopiesThePolicy() throws {
         var configuration = TinyGRPO.configuration(steps: 2, beta: 0.04)
         configuration.referenceResetSteps = 2

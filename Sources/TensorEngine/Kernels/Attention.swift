@@ -1,10 +1,14 @@
-// Causal self-attention with grouped-query heads and a key padding mask (training path).
+// Causal self-attention with grouped-query heads, a key padding mask and optional packed segments
+// (training path).
 //
 // q [B, T, H, D], k/v [B, T, Hkv, D] with H = Hkv · rep; head h reads kv head h / rep.
 // For query t of sequence b, the allowed keys are s ≤ t with keyMask[b, s] = 1 (right padding: padded
-// keys are never attended; padded queries produce outputs nobody reads). Scale 1/sqrt(D).
+// keys are never attended; padded queries produce outputs nobody reads), and, for packed rows, outside
+// sharedPrefix[b] ..< segmentStarts[b, t]: a row holding one prompt followed by several continuations
+// lets each continuation token see the prompt and its own continuation only. Scale 1/sqrt(D).
 //   P = softmax_s(scale · q_t · k_s) over allowed s (0 elsewhere),  out_t = Σ_s P[t, s] v_s
 // Backward: dP = dO · Vᵀ, dS = P ⊙ (dP − rowsum(P ⊙ dP)), dQ = scale · dS · K, dK = scale · dSᵀ · Q, dV = Pᵀ · dO.
+// The backward needs no mask: P is 0 at every key the forward hid.
 // Work is split across workers by (b, kv head), so gradient writes of different workers never overlap.
 
 /// Attention forward; fills `probs` (the cache the backward needs).
@@ -15,11 +19,15 @@
 ///   - out: [B, T, H, D], overwritten. - probs: [B, H, T, T], overwritten (0 above the diagonal).
 ///   - q: [B, T, H, D]. - k: [B, T, Hkv, D]. - v: [B, T, Hkv, D].
 ///   - keyMask: [B, T], 1 = real token, 0 = padding; nil = all real.
+///   - segmentStarts: [B, T], the first key of each query's own segment; nil = 0 everywhere.
+///   - sharedPrefix: [B], keys below it are seen by every query of the row; nil = 0 (with `segmentStarts`
+///     nil as well, plain causal attention).
 ///   - batch: B. - length: T. - heads: H. - kvHeads: Hkv (divides H). - headDim: D.
 ///   - queryBlock: query rows per block (default 64).
 package func attentionForward(
     _ out: UnsafeMutablePointer<Float>, _ probs: UnsafeMutablePointer<Float>,
     _ q: UnsafePointer<Float>, _ k: UnsafePointer<Float>, _ v: UnsafePointer<Float>, _ keyMask: UnsafePointer<Float>?,
+    segmentStarts: UnsafePointer<Int32>? = nil, sharedPrefix: UnsafePointer<Int32>? = nil,
     batch: Int, length: Int, heads: Int, kvHeads: Int, headDim: Int, queryBlock: Int = 64
 ) {
     let t = length, d = headDim, rep = heads / kvHeads
@@ -37,7 +45,11 @@ package func attentionForward(
                 let r1 = min(t, r0 + queryBlock), rows = r1 - r0
                 BLAS.sgemm(.none, .transposed, m: rows, n: r1, k: d, alpha: scale, a: qh + r0 * qStride, lda: qStride,
                            b: kb, ldb: kvStride, beta: 0, c: p + r0 * t, ldc: t)
-                for row in r0..<r1 { maskedSoftmaxRow(p + row * t, allowed: row + 1, total: t, mask: mask) }
+                for row in r0..<r1 {
+                    let prefix = Int(sharedPrefix?[b] ?? 0), own = Int(segmentStarts?[b * t + row] ?? 0)
+                    maskedSoftmaxRow(p + row * t, allowed: row + 1, total: t, mask: mask,
+                                     hidden: prefix..<max(prefix, own))
+                }
                 BLAS.sgemm(.none, .none, m: rows, n: d, k: r1, a: p + r0 * t, lda: t, b: vb, ldb: kvStride,
                            beta: 0, c: oh + r0 * qStride, ldc: qStride)
                 r0 = r1
@@ -46,12 +58,16 @@ package func attentionForward(
     }
 }
 
-/// Softmax of `row[0..<allowed]` in place, skipping keys with mask 0, zeroing `row[allowed..<total]` and masked keys.
-/// A row with no allowed key becomes all zeros.
+/// Softmax of `row[0..<allowed]` in place, skipping keys with mask 0 and keys in `hidden`, zeroing
+/// `row[allowed..<total]`, masked and hidden keys. A row with no allowed key becomes all zeros.
 /// - Parameters: row: [total]. allowed: keys 0..<allowed are causal-visible. mask: [≥ allowed] or nil.
+///   hidden: keys the row may not see although they are causal-visible (another packed segment).
 @inline(__always)
-package func maskedSoftmaxRow(_ row: UnsafeMutablePointer<Float>, allowed: Int, total: Int, mask: UnsafePointer<Float>?) {
+package func maskedSoftmaxRow(
+    _ row: UnsafeMutablePointer<Float>, allowed: Int, total: Int, mask: UnsafePointer<Float>?, hidden: Range<Int> = 0..<0
+) {
     if let mask { for s in 0..<allowed where mask[s] == 0 { row[s] = -.infinity } }
+    for s in hidden.clamped(to: 0..<allowed) { row[s] = -.infinity }
     for s in allowed..<total { row[s] = 0 }
     let m = maximum(row, count: allowed)
     if m == -.infinity {
@@ -70,6 +86,7 @@ package func maskedSoftmaxRow(_ row: UnsafeMutablePointer<Float>, allowed: Int, 
     var total = sum.sum()
     while s < allowed { let e = scalarExp(row[s] - m); row[s] = e; total += e; s += 1 }
     if let mask { for s in 0..<allowed where mask[s] == 0 { total -= row[s]; row[s] = 0 } }
+    for s in hidden.clamped(to: 0..<allowed) { total -= row[s]; row[s] = 0 }
     let inv = SIMD16<Float>(repeating: 1 / total)
     s = 0
     while s + 16 <= allowed { store16(load16(row, s) * inv, row, s); s += 16 }
@@ -130,6 +147,7 @@ package func attentionBackward(
 package func attentionForwardNaive<F: KernelScalar>(
     _ out: UnsafeMutablePointer<F>, _ probs: UnsafeMutablePointer<F>,
     _ q: UnsafePointer<F>, _ k: UnsafePointer<F>, _ v: UnsafePointer<F>, _ keyMask: UnsafePointer<F>?,
+    segmentStarts: UnsafePointer<Int32>? = nil, sharedPrefix: UnsafePointer<Int32>? = nil,
     batch: Int, length: Int, heads: Int, kvHeads: Int, headDim: Int
 ) {
     let t = length, d = headDim, rep = heads / kvHeads
@@ -139,17 +157,19 @@ package func attentionForwardNaive<F: KernelScalar>(
             let g = h / rep
             for i in 0..<t {
                 let p = probs + ((b * heads + h) * t + i) * t
+                let prefix = Int(sharedPrefix?[b] ?? 0), own = Int(segmentStarts?[b * t + i] ?? 0)
+                func visible(_ s: Int) -> Bool { s <= i && keyMask?[b * t + s] ?? 1 != 0 && (s < prefix || s >= own) }
                 var m = -F.infinity
                 for s in 0..<t {
                     p[s] = 0
-                    guard s <= i, keyMask?[b * t + s] ?? 1 != 0 else { continue }
+                    guard visible(s) else { continue }
                     var score: F = 0
                     for c in 0..<d { score += q[((b * t + i) * heads + h) * d + c] * k[((b * t + s) * kvHeads + g) * d + c] }
                     p[s] = score * scale
                     m = max(m, p[s])
                 }
                 var sum: F = 0
-                for s in 0...i where keyMask?[b * t + s] ?? 1 != 0 { p[s] = F.exponential(p[s] - m); sum += p[s] }
+                for s in 0...i where visible(s) { p[s] = F.exponential(p[s] - m); sum += p[s] }
                 for s in 0...i where sum > 0 { p[s] /= sum }
                 for c in 0..<d {
                     var o: F = 0

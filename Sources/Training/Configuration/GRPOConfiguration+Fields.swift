@@ -103,6 +103,7 @@ extension GRPOConfiguration {
             .double("max_grad_norm", \.maxGradNorm),
             .int("max_steps", \.maxSteps),
             .int("per_device_train_batch_size", \.perDeviceTrainBatchSize),
+            .bool("pack_prompts", \.packPrompts),
             .int("gradient_accumulation_steps", \.gradientAccumulationSteps),
             .int("prompts_per_step", \.promptsPerStep),
             .int("num_generations", \.numGenerations),

@@ -36,6 +36,10 @@ public struct GRPOConfiguration: Sendable, Equatable {
     public var maxSteps: Int = 1000
     /// Completions per forward/backward micro-batch (`per_device_train_batch_size`).
     public var perDeviceTrainBatchSize: Int = 8
+    /// Pack the completions of one prompt in a micro-batch into one row after a single copy of the prompt,
+    /// each completion seeing the prompt and itself only (`pack_prompts`). Same loss and gradient as one
+    /// padded row per completion, with the prompt's forward and backward done once instead of per completion.
+    public var packPrompts: Bool = true
     /// Micro-batches per optimizer step (`gradient_accumulation_steps`).
     public var gradientAccumulationSteps: Int = 4
 
