@@ -100,7 +100,7 @@ struct BenchCommand: ParsableCommand {
         let out = UnsafeMutablePointer<Float>.allocate(capacity: maxRows * v)
         defer { input.deallocate(); weight.deallocate(); out.deallocate() }
         for (k, n) in shapes {
-            for m in [8, 16, 256, 2048] {
+            for m in [8, 16, 32, 256, 2048] {
                 let flops = 2.0 * Double(m * n * k)
                 let inner = max(1, Int(2e9 / flops))  // at least ~2 GFLOP per timed sample
                 // Successive calls read different weight matrices (113 MB in all), so weights stream from memory
@@ -137,7 +137,7 @@ struct BenchCommand: ParsableCommand {
 
     /// `BatchGenerator` with one prompt and G samples, 128 forced new tokens, T = 1 (no top-k/top-p).
     private func benchSampling(_ llama: LlamaModel, prompt: [Int32], _ emit: (Row) -> Void) throws {
-        for group in [8, 16] {
+        for group in [8, 16, 32] {
             let generator = BatchGenerator(model: llama, maximumConcurrentSequences: group)
             var seed: UInt64 = 1
             var decodeRates: [Double] = []
