@@ -28,18 +28,23 @@ import Testing
         for s in 8..<10 { for c in 0..<(hkv * d) { #expect(dk[s * hkv * d + c] == 0 && dv[s * hkv * d + c] == 0) } }
     }
 
-    /// Query blocks of 2 rows exercise the blocked (causal-skipping) path; 64 is one block.
-    @Test(arguments: [(1, 64), (2, 2), (1, 3)]) func blasMatchesNaive(threads: Int, queryBlock: Int) {
+    /// Query blocks of 2 rows exercise the blocked (causal-skipping) path; 64 is one block. Packed: with the
+    /// segments below (row 0 holds a prompt and two continuations).
+    @Test(arguments: [(1, 64, false), (2, 2, false), (1, 3, false), (1, 64, true), (2, 2, true), (1, 3, true)])
+    func blasMatchesNaive(threads: Int, queryBlock: Int, packed: Bool) {
         let previous = Parallel.threadCount
         Parallel.threadCount = threads
         defer { Parallel.threadCount = previous }
         let q = randomDoubles(b * t * h * d, seed: 55).floats, k = randomDoubles(b * t * hkv * d, seed: 56).floats
         let v = randomDoubles(b * t * hkv * d, seed: 57).floats, g = randomDoubles(b * t * h * d, seed: 58).floats
         let m = mask.floats
+        let segments = packed ? segmentStarts : nil, prefix = packed ? sharedPrefix : nil
         var out = [Float](repeating: 0, count: q.count), ref = out
         var probs = [Float](repeating: 0, count: b * h * t * t), refProbs = probs
-        attentionForward(&out, &probs, q, k, v, m, batch: b, length: t, heads: h, kvHeads: hkv, headDim: d, queryBlock: queryBlock)
-        attentionForwardNaive(&ref, &refProbs, q, k, v, m, batch: b, length: t, heads: h, kvHeads: hkv, headDim: d)
+        attentionForward(&out, &probs, q, k, v, m, segmentStarts: segments, sharedPrefix: prefix,
+                         batch: b, length: t, heads: h, kvHeads: hkv, headDim: d, queryBlock: queryBlock)
+        attentionForwardNaive(&ref, &refProbs, q, k, v, m, segmentStarts: segments, sharedPrefix: prefix,
+                              batch: b, length: t, heads: h, kvHeads: hkv, headDim: d)
         #expect(closeness(out, ref, rtol: 1e-5, atol: 1e-6) <= 1)
         #expect(closeness(probs, refProbs, rtol: 1e-5, atol: 1e-7) <= 1)
         var dq = [Float](repeating: 0.1, count: q.count), dk = [Float](repeating: 0.1, count: k.count), dv = dk
@@ -115,30 +120,5 @@ import Testing
                 #expect(zip(own, inRow).allSatisfy { abs($0 - $1) < 1e-12 })
             }
         }
-    }
-
-    @Test(arguments: [(1, 64), (2, 2), (1, 3)]) func packedBlasMatchesNaive(threads: Int, queryBlock: Int) {
-        let previous = Parallel.threadCount
-        Parallel.threadCount = threads
-        defer { Parallel.threadCount = previous }
-        let q = randomDoubles(b * t * h * d, seed: 78).floats, k = randomDoubles(b * t * hkv * d, seed: 79).floats
-        let v = randomDoubles(b * t * hkv * d, seed: 80).floats, g = randomDoubles(b * t * h * d, seed: 81).floats
-        let m = mask.floats
-        var out = [Float](repeating: 0, count: q.count), ref = out
-        var probs = [Float](repeating: 0, count: b * h * t * t), refProbs = probs
-        attentionForward(&out, &probs, q, k, v, m, segmentStarts: segmentStarts, sharedPrefix: sharedPrefix,
-                         batch: b, length: t, heads: h, kvHeads: hkv, headDim: d, queryBlock: queryBlock)
-        attentionForwardNaive(&ref, &refProbs, q, k, v, m, segmentStarts: segmentStarts, sharedPrefix: sharedPrefix,
-                              batch: b, length: t, heads: h, kvHeads: hkv, headDim: d)
-        #expect(closeness(out, ref, rtol: 1e-5, atol: 1e-6) <= 1)
-        #expect(closeness(probs, refProbs, rtol: 1e-5, atol: 1e-7) <= 1)
-        var dq = [Float](repeating: 0, count: q.count), dk = [Float](repeating: 0, count: k.count), dv = dk
-        var rdq = dq, rdk = dk, rdv = dv
-        attentionBackward(&dq, &dk, &dv, g, probs, q, k, v, batch: b, length: t, heads: h, kvHeads: hkv, headDim: d,
-                          queryBlock: queryBlock)
-        attentionBackwardNaive(&rdq, &rdk, &rdv, g, refProbs, q, k, v, batch: b, length: t, heads: h, kvHeads: hkv, headDim: d)
-        #expect(closeness(dq, rdq, rtol: 1e-4, atol: 1e-5) <= 1)
-        #expect(closeness(dk, rdk, rtol: 1e-4, atol: 1e-5) <= 1)
-        #expect(closeness(dv, rdv, rtol: 1e-4, atol: 1e-5) <= 1)
     }
 }
