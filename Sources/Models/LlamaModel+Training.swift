@@ -83,7 +83,7 @@ extension LlamaModel {
             if keep { training = state } else { scoring = state }
         }
         state.hasActivations = false
-        let n = batch.tokens.count, t = batch.length, c = cfg.hiddenSize
+        let n = batch.tokens.count, c = cfg.hiddenSize
         let positions = batch.rotaryPositions()
         for i in 0..<n {
             let token = batch.tokens[i]
