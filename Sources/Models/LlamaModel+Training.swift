@@ -8,7 +8,8 @@ extension LlamaModel {
     /// Rows of the LM head computed together (bounds the [rows, V] logits scratch).
     static let headChunk = 128
 
-    /// log p(tokens[b, t] | tokens[b, <t]) at temperature τ for every targeted position.
+    /// log p(tokens[b, t] | tokens[b, <t]) at temperature τ for every targeted position. In a packed row
+    /// (`TokenBatch(packing:)`) the condition is the shared prefix and the token's own continuation.
     ///
     /// - Parameters:
     ///   - batch: tokens [B, T] with masks; `targetMask` selects positions (t ≥ 1).
