@@ -71,6 +71,8 @@ public final class BatchGenerator<Model: DecodingModel>: CompletionSampler {
     public func complete(_ request: CompletionRequest, decoder: TokenTextDecoder?) throws -> CompletionBatch {
         let parameters = request.parameters
         try validate(request, decoder: decoder)
+        model.beginDecoding()
+        defer { model.endDecoding() }
         let start = ContinuousClock.now
         let vocabularySize = model.vocabularySize
         let group = request.samplesPerPrompt

@@ -56,6 +56,21 @@ public protocol DecodingModel: AnyObject {
     ///   - from: the source slot.
     ///   - to: the destination slot.
     func copySlot(_ cache: Cache, from: Int, to: Int)
+
+    /// Called before a generation call's prefills and decode steps; the weights do not change until
+    /// `endDecoding()`, so a model may prepare a faster layout of them here.
+    func beginDecoding()
+
+    /// Called when the generation call is done (also when it throws).
+    func endDecoding()
+}
+
+extension DecodingModel {
+    /// Nothing to prepare by default.
+    public func beginDecoding() {}
+
+    /// Nothing to release by default.
+    public func endDecoding() {}
 }
 
 extension DecodingModel {

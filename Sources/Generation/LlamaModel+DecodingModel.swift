@@ -31,4 +31,10 @@ extension LlamaModel: DecodingModel {
     ///   - from: source slot.
     ///   - to: destination slot.
     public func copySlot(_ cache: KVCache, from: Int, to: Int) { cache.copySlot(from, to: to) }
+
+    /// Packs the weights into decode panels for the call (`prepareDecodePanels()`).
+    public func beginDecoding() { prepareDecodePanels() }
+
+    /// Drops the decode panels.
+    public func endDecoding() { releaseDecodePanels() }
 }

@@ -25,6 +25,11 @@ public final class LlamaModel: @unchecked Sendable {
     /// (one extra LM-head GEMM) instead of holding M·V floats.
     public var keptLogitsBudget = 128 * 1024 * 1024
     var decodeScratch: DecodeScratch?
+    /// Weights packed for decoding between `prepareDecodePanels()` and `releaseDecodePanels()`.
+    var decodePanels: DecodePanels?
+    /// Let `prepareDecodePanels()` pack into the gradient buffer instead of new memory (default false). For
+    /// trainers, whose gradients are dead while they sample.
+    public var decodePanelsBorrowGradientMemory = false
     /// The attached LoRA adapter (see LoRA/LlamaModel+LoRA.swift).
     var loraAdapter: LoRAAdapter?
     /// Adapter activations of the last training forward with kept activations.
@@ -61,6 +66,9 @@ public final class LlamaModel: @unchecked Sendable {
         return buffer
     }
 
+    /// The gradient buffer if it has been allocated.
+    var gradientStorageIfAllocated: ParameterBuffer? { gradientStorage }
+
     /// Frees the working buffers kept between calls — the activations of the last training forward (so a
     /// `backward` must not follow), the scoring buffers and the decode scratch; weights and gradients stay.
     /// Later calls allocate what they need again. A trainer calls this after its update, so the buffers of one
@@ -69,6 +77,7 @@ public final class LlamaModel: @unchecked Sendable {
         training = nil
         scoring = nil
         decodeScratch = nil
+        decodePanels = nil
         loraActivations = nil
         loraScoring = nil
     }

@@ -102,6 +102,9 @@ public final class GRPOTrainer {
                                                  seed: UInt64(truncatingIfNeeded: configuration.seed)))
         }
         self.policy = policy
+        // The gradients are dead while the step samples (zeroed before each accumulation), so the sampler's
+        // packed weights live there instead of in 0.5 GB more (for SmolLM2) at the step's peak.
+        policy.decodePanelsBorrowGradientMemory = true
         self.tokenizer = tokenizer
         self.rewards = rewards
         self.configuration = configuration

@@ -51,6 +51,38 @@ import Testing
         }
     }
 
+    /// Decode steps on packed panels (what `BatchGenerator` uses) give the logits of the unpacked path, with
+    /// the panels in memory of their own or in the borrowed gradient buffer; releasing them restores the
+    /// unpacked path.
+    @Test(arguments: [false, true]) func decodePanelsGiveTheSameLogits(borrowGradients: Bool) throws {
+        let model = try Self.model()
+        model.decodePanelsBorrowGradientMemory = borrowGradients
+        if borrowGradients { model.zeroGradients() }  // allocates the buffer to borrow
+        let v = Self.configuration.vocabularySize, n = Self.prompts.count
+        func run() -> [Float] {
+            let cache = KVCache(configuration: Self.configuration, slots: n, capacity: 32)
+            var all: [Float] = []
+            for (slot, prompt) in Self.prompts.enumerated() { all += model.prefill(tokens: prompt, slot: slot, cache: cache) }
+            var logits = [Float](repeating: 0, count: n * v)
+            for step in 0..<4 {
+                let tokens = (0..<n).map { Int32(($0 * 7 + step * 3) % v) }
+                logits.withUnsafeMutableBufferPointer {
+                    model.decodeStep(tokens: tokens, slots: Array(0..<n), cache: cache, logits: $0.baseAddress!)
+                }
+                all += logits
+            }
+            return all
+        }
+        let plain = run()
+        model.prepareDecodePanels()
+        #expect(model.hasDecodePanels)
+        let packed = run()
+        model.releaseDecodePanels()
+        #expect(!model.hasDecodePanels)
+        #expect(zip(plain, packed).allSatisfy { abs($0 - $1) <= 1e-5 * max(1, abs($0)) })
+        #expect(run() == plain)
+    }
+
     @Test func releasingTheCacheAndWorkingMemoryChangesNoResult() throws {
         let model = try Self.model()
         let parameters = SamplingParameters(temperature: 1, topP: 0.95, maxNewTokens: 10, seed: 9, stopTokenIDs: [0])
