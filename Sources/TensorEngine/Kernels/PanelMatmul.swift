@@ -4,7 +4,8 @@
 // two weight vectors and broadcasts six inputs for 12 FMAs (the shape of BLAS micro-kernels, without their
 // per-call packing). The packing costs one pass over the weights, so it pays only when the weights stay
 // fixed over many calls: a generation call's decode steps.
-// Measured (2 threads, Zen 3, SmolLM2 shapes, Scripts/bench/panel-kernel-experiment.swift beside r1 bench):
+// Measured (2 threads, Zen 3, SmolLM2 shapes; a standalone copy of this kernel beside `r1 bench`, whose gemm
+// section now has "panels" rows):
 // M = 8: 32–45 GFLOP/s vs 22–33 (small-batch kernel); M = 16: 53–74 vs 22–42; M = 32: 70–83 vs 61–72 (OpenBLAS).
 
 /// Output features per panel.

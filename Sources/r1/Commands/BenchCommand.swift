@@ -116,6 +116,24 @@ struct BenchCommand: ParsableCommand {
                     return flops * Double(inner) / 1e9
                 }
                 emit(row)
+                guard m <= panelRowLimit else { continue }
+                // The decode path: the same product on weights packed once into panels (as a generation call does).
+                let packedCount = panelStorageCount(outFeatures: n, inFeatures: k)
+                let packed = UnsafeMutablePointer<Float>.allocate(capacity: copies * packedCount)
+                defer { packed.deallocate() }
+                for copy in 0..<copies {
+                    packWeightPanels(packed + copy * packedCount, weight + copy * n * k, outFeatures: n, inFeatures: k)
+                }
+                let panelRow = measure(section: "gemm", name: "M=\(m) K=\(k) N=\(n) panels", unit: "GFLOP/s",
+                                       detail: "panelMatmulForwardGroup on packed weights, \(inner) calls per sample over \(copies) copies") {
+                    for _ in 0..<inner {
+                        panelMatmulForwardGroup(PanelProduct(out: out, packed: packed + (call % copies) * packedCount, bias: nil, outFeatures: n),
+                                                input: input, rows: m, inFeatures: k)
+                        call += 1
+                    }
+                    return flops * Double(inner) / 1e9
+                }
+                emit(panelRow)
             }
         }
     }
