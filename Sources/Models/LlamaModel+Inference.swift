@@ -127,19 +127,12 @@ extension LlamaModel {
     func layerProjections(_ l: Int, _ s: DecodeScratch, rows: Int) {
         let cfg = configuration, w = offsets.layers[l], c = cfg.hiddenSize
         rmsnormForward(s.normed, nil, s.x, weight(w.inputNorm), rows: rows, channels: c, epsilon: cfg.rmsNormEpsilon)
-        if let panels = packedLayer(l, rows: rows) {
-            panelMatmulForwardGroup(
-                PanelProduct(out: s.q, packed: panels.q, bias: w.qBias.map { weight($0) }, outFeatures: cfg.queryDim),
-                PanelProduct(out: s.k, packed: panels.k, bias: w.kBias.map { weight($0) }, outFeatures: cfg.kvDim),
-                PanelProduct(out: s.v, packed: panels.v, bias: w.vBias.map { weight($0) }, outFeatures: cfg.kvDim),
-                input: s.normed, rows: rows, inFeatures: c)
-        } else {
-            matmulForwardGroup(
-                LinearProduct(out: s.q, weight: weight(w.q), bias: w.qBias.map { weight($0) }, outFeatures: cfg.queryDim),
-                LinearProduct(out: s.k, weight: weight(w.k), bias: w.kBias.map { weight($0) }, outFeatures: cfg.kvDim),
-                LinearProduct(out: s.v, weight: weight(w.v), bias: w.vBias.map { weight($0) }, outFeatures: cfg.kvDim),
-                input: s.normed, rows: rows, inFeatures: c)
-        }
+        let panels = decodePanels?.layers[l]
+        matmulForwardGroup(
+            LinearProduct(out: s.q, weight: weight(w.q), bias: w.qBias.map { weight($0) }, outFeatures: cfg.queryDim, packed: panels?.q),
+            LinearProduct(out: s.k, weight: weight(w.k), bias: w.kBias.map { weight($0) }, outFeatures: cfg.kvDim, packed: panels?.k),
+            LinearProduct(out: s.v, weight: weight(w.v), bias: w.vBias.map { weight($0) }, outFeatures: cfg.kvDim, packed: panels?.v),
+            input: s.normed, rows: rows, inFeatures: c)
         ropeForward(s.q, s.q, s.positions, rope, rows: rows, heads: cfg.headCount)
         ropeForward(s.k, s.k, s.positions, rope, rows: rows, heads: cfg.kvHeadCount)
     }
@@ -147,31 +140,17 @@ extension LlamaModel {
     /// o_proj + residual and the MLP block + residual, in place on `s.x`.
     func layerOutput(_ l: Int, _ s: DecodeScratch, rows: Int) {
         let cfg = configuration, w = offsets.layers[l], c = cfg.hiddenSize, i = cfg.intermediateSize
-        let panels = packedLayer(l, rows: rows)
-        if let panels {
-            panelMatmulForwardGroup(PanelProduct(out: s.projection, packed: panels.o, bias: nil, outFeatures: c),
-                                    input: s.att, rows: rows, inFeatures: cfg.queryDim)
-        } else {
-            matmulForward(s.projection, s.att, weight(w.o), nil, rows: rows, inFeatures: cfg.queryDim, outFeatures: c)
-        }
+        let panels = decodePanels?.layers[l]
+        matmulForwardGroup(LinearProduct(out: s.projection, weight: weight(w.o), bias: nil, outFeatures: c, packed: panels?.o),
+                           input: s.att, rows: rows, inFeatures: cfg.queryDim)
         residualForward(s.x, s.x, s.projection, count: rows * c)
         rmsnormForward(s.normed, nil, s.x, weight(w.postNorm), rows: rows, channels: c, epsilon: cfg.rmsNormEpsilon)
-        if let panels {
-            panelMatmulForwardGroup(PanelProduct(out: s.gate, packed: panels.gate, bias: nil, outFeatures: i),
-                                    PanelProduct(out: s.up, packed: panels.up, bias: nil, outFeatures: i),
-                                    input: s.normed, rows: rows, inFeatures: c)
-        } else {
-            matmulForwardGroup(LinearProduct(out: s.gate, weight: weight(w.gate), bias: nil, outFeatures: i),
-                               LinearProduct(out: s.up, weight: weight(w.up), bias: nil, outFeatures: i),
-                               input: s.normed, rows: rows, inFeatures: c)
-        }
+        matmulForwardGroup(LinearProduct(out: s.gate, weight: weight(w.gate), bias: nil, outFeatures: i, packed: panels?.gate),
+                           LinearProduct(out: s.up, weight: weight(w.up), bias: nil, outFeatures: i, packed: panels?.up),
+                           input: s.normed, rows: rows, inFeatures: c)
         swigluForward(s.gate, s.gate, s.up, count: rows * i)
-        if let panels {
-            panelMatmulForwardGroup(PanelProduct(out: s.projection, packed: panels.down, bias: nil, outFeatures: c),
-                                    input: s.gate, rows: rows, inFeatures: i)
-        } else {
-            matmulForward(s.projection, s.gate, weight(w.down), nil, rows: rows, inFeatures: i, outFeatures: c)
-        }
+        matmulForwardGroup(LinearProduct(out: s.projection, weight: weight(w.down), bias: nil, outFeatures: c, packed: panels?.down),
+                           input: s.gate, rows: rows, inFeatures: i)
         residualForward(s.x, s.x, s.projection, count: rows * c)
     }
 
@@ -179,17 +158,8 @@ extension LlamaModel {
     func headLogits(_ logits: UnsafeMutablePointer<Float>, _ hidden: UnsafePointer<Float>, _ s: DecodeScratch, rows: Int) {
         let cfg = configuration
         rmsnormForward(s.normed, nil, hidden, weight(offsets.finalNorm), rows: rows, channels: cfg.hiddenSize, epsilon: cfg.rmsNormEpsilon)
-        if let panels = decodePanels, rows <= panelRowLimit {
-            panelMatmulForwardGroup(PanelProduct(out: logits, packed: panels.head, bias: nil, outFeatures: cfg.vocabularySize),
-                                    input: s.normed, rows: rows, inFeatures: cfg.hiddenSize)
-        } else {
-            matmulForward(logits, s.normed, weight(offsets.head), nil, rows: rows, inFeatures: cfg.hiddenSize, outFeatures: cfg.vocabularySize)
-        }
-    }
-
-    /// The packed matrices of layer `l` when packed weights exist and `rows` is small enough for them.
-    @inline(__always) func packedLayer(_ l: Int, rows: Int) -> DecodePanels.Layer? {
-        guard let panels = decodePanels, rows <= panelRowLimit else { return nil }
-        return panels.layers[l]
+        matmulForwardGroup(LinearProduct(out: logits, weight: weight(offsets.head), bias: nil, outFeatures: cfg.vocabularySize,
+                                         packed: decodePanels?.head),
+                           input: s.normed, rows: rows, inFeatures: cfg.hiddenSize)
     }
 }

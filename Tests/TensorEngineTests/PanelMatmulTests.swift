@@ -32,7 +32,7 @@ import Testing
         }
     }
 
-    /// Three products with biases in one parallel region equal three separate naive products.
+    /// Three products with biases and packed weights in one parallel region equal three separate naive products.
     @Test(arguments: [1, 2]) func groupMatchesSeparateProducts(threads: Int) {
         let previous = Parallel.threadCount
         Parallel.threadCount = threads
@@ -53,8 +53,14 @@ import Testing
             biases[1].withUnsafeBufferPointer { b1 in
                 biases[2].withUnsafeBufferPointer { b2 in
                     let b = [b0.baseAddress!, b1.baseAddress!, b2.baseAddress!]
-                    let products = (0..<3).map { PanelProduct(out: outs[$0], packed: packed[$0], bias: b[$0], outFeatures: widths[$0]) }
-                    panelMatmulForwardGroup(products[0], products[1], products[2], input: x, rows: rows, inFeatures: inF)
+                    // The row-major weights are zeros: only the packed path can produce the products.
+                    let zeros = [Float](repeating: 0, count: widths.max()! * inF)
+                    zeros.withUnsafeBufferPointer { z in
+                        let products = (0..<3).map {
+                            LinearProduct(out: outs[$0], weight: z.baseAddress!, bias: b[$0], outFeatures: widths[$0], packed: packed[$0])
+                        }
+                        matmulForwardGroup(products[0], products[1], products[2], input: x, rows: rows, inFeatures: inF)
+                    }
                 }
             }
         }

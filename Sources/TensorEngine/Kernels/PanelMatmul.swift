@@ -3,7 +3,8 @@
 // contiguous stream. Register tile: 6 input rows × 16 outputs = 12 AVX2 accumulators; each inner step loads
 // two weight vectors and broadcasts six inputs for 12 FMAs (the shape of BLAS micro-kernels, without their
 // per-call packing). The packing costs one pass over the weights, so it pays only when the weights stay
-// fixed over many calls: a generation call's decode steps.
+// fixed over many calls: a generation call's decode steps. `matmulForwardGroup` (SmallBatchMatmul.swift) splits the
+// panels of one to three products across workers when the products carry packed weights.
 // Measured (2 threads, Zen 3, SmolLM2 shapes; a standalone copy of this kernel beside `r1 bench`, whose gemm
 // section now has "panels" rows):
 // M = 8: 32–45 GFLOP/s vs 22–33 (small-batch kernel); M = 16: 53–74 vs 22–42; M = 32: 70–83 vs 61–72 (OpenBLAS).
@@ -126,64 +127,5 @@ package func panelMatmulForward(
         while r + 6 <= m { tile6(out + r * n + column, inp + r * k, panel, k: k, n: n, lanes: lanes); r += 6 }
         while r + 2 <= m { tile2(out + r * n + column, inp + r * k, panel, k: k, n: n, lanes: lanes); r += 2 }
         if r < m { tile1(out + r * n + column, inp + r * k, panel, k: k, lanes: lanes) }
-    }
-}
-
-/// One product of `panelMatmulForwardGroup`: `out[M, outFeatures] = inp · weightᵀ (+ bias)`.
-package struct PanelProduct {
-    /// [M, outFeatures], overwritten.
-    package var out: UnsafeMutablePointer<Float>
-    /// The weight [outFeatures, IC] packed by `packWeightPanels`.
-    package var packed: UnsafePointer<Float>
-    /// [outFeatures] or nil.
-    package var bias: UnsafePointer<Float>?
-    /// OC of this product.
-    package var outFeatures: Int
-
-    /// - Parameters: out: [M, OC]. packed: the packed weight. bias: [OC] or nil. outFeatures: OC.
-    package init(out: UnsafeMutablePointer<Float>, packed: UnsafePointer<Float>, bias: UnsafePointer<Float>?, outFeatures: Int) {
-        self.out = out
-        self.packed = packed
-        self.bias = bias
-        self.outFeatures = outFeatures
-    }
-}
-
-/// Several packed linear layers over the same input (q/k/v, gate/up, or one layer alone) in one parallel
-/// region: the panels of all products are split evenly across workers.
-/// - Parameters:
-///   - products: the products (1 to 3); each `out` is [M, OC_p].
-///   - inp: [M, IC]. - rows: M. - inFeatures: IC.
-package func panelMatmulForwardGroup(
-    _ first: PanelProduct, _ second: PanelProduct? = nil, _ third: PanelProduct? = nil,
-    input inp: UnsafePointer<Float>, rows: Int, inFeatures: Int
-) {
-    withUnsafeTemporaryAllocation(of: PanelProduct.self, capacity: 3) { products in
-        products[0] = first
-        var count = 1
-        if let second { products[count] = second; count += 1 }
-        if let third { products[count] = third; count += 1 }
-        let panelCounts = (0..<count).map { (products[$0].outFeatures + panelWidth - 1) / panelWidth }
-        let total = panelCounts.reduce(0, +)
-        let parts = Parallel.threadCount >= 2 && rows * inFeatures * total * panelWidth >= smallBatchSplitThreshold
-            ? min(Parallel.threadCount, total) : 1
-        Parallel.forEach(parts) { _, part in
-            // Global panel range [lo, hi) over the concatenated products, mapped onto each product.
-            let lo = total * part / parts, hi = total * (part + 1) / parts
-            var base = 0
-            for i in 0..<count {
-                let product = products[i]
-                let start = max(lo, base) - base, end = min(hi, base + panelCounts[i]) - base
-                if start < end {
-                    panelMatmulForward(product.out, inp, product.packed, rows: rows, inFeatures: inFeatures,
-                                       outFeatures: product.outFeatures, panels: start..<end)
-                    if let bias = product.bias {
-                        let c0 = start * panelWidth, c1 = min(product.outFeatures, end * panelWidth)
-                        for m in 0..<rows { addInPlace(product.out + m * product.outFeatures + c0, bias + c0, count: c1 - c0) }
-                    }
-                }
-                base += panelCounts[i]
-            }
-        }
     }
 }

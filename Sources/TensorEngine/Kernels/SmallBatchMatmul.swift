@@ -109,48 +109,65 @@ package struct LinearProduct {
     package var bias: UnsafePointer<Float>?
     /// OC of this product.
     package var outFeatures: Int
+    /// The same weight packed by `packWeightPanels`, when the caller keeps one (decoding); used for
+    /// M ≤ `panelRowLimit` when every product of the group has it.
+    package var packed: UnsafePointer<Float>?
 
     /// - Parameters: out: [M, OC]. weight: [OC, IC]. bias: [OC] or nil. outFeatures: OC.
-    package init(out: UnsafeMutablePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?, outFeatures: Int) {
+    ///   packed: the weight's panels, or nil.
+    package init(out: UnsafeMutablePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+                 outFeatures: Int, packed: UnsafePointer<Float>? = nil) {
         self.out = out
         self.weight = weight
         self.bias = bias
         self.outFeatures = outFeatures
+        self.packed = packed
     }
 }
 
-/// Several linear layers over the same input (q/k/v, or gate/up) in one parallel region: for M ≤ 16 the
-/// output columns of all products are split evenly across workers (one dispatch instead of one per product);
-/// larger M goes through `matmulForward` per product.
+/// Several linear layers over the same input (q/k/v, or gate/up) in one parallel region. For M ≤
+/// `panelRowLimit` with packed weights, or M ≤ 16 without, the work units of all products — 16-wide panels,
+/// or pairs of output columns — are split evenly across workers (one dispatch instead of one per product);
+/// otherwise each product goes through `matmulForward`.
 /// - Parameters:
 ///   - products: the products (a buffer, so callers can keep it on the stack); each `out` is [M, OC_p].
 ///   - inp: [M, IC]. - rows: M. - inFeatures: IC.
 package func matmulForwardGroup(
     _ products: UnsafeBufferPointer<LinearProduct>, _ inp: UnsafePointer<Float>, rows: Int, inFeatures: Int
 ) {
-    guard rows <= smallBatchRowLimit else {
+    let usePanels = rows <= panelRowLimit && products.allSatisfy { $0.packed != nil }
+    guard usePanels || rows <= smallBatchRowLimit else {
         for p in products {
             matmulForward(p.out, inp, p.weight, p.bias, rows: rows, inFeatures: inFeatures, outFeatures: p.outFeatures)
         }
         return
     }
-    let total = products.reduce(0) { $0 + $1.outFeatures }
-    let parts = Parallel.threadCount >= 2 && rows * inFeatures * total >= smallBatchSplitThreshold ? Parallel.threadCount : 1
-    let chunk = ((total + parts - 1) / parts + 1) / 2 * 2
+    let unit = usePanels ? panelWidth : 2
+    func units(_ p: LinearProduct) -> Int { (p.outFeatures + unit - 1) / unit }
+    let total = products.reduce(0) { $0 + units($1) }
+    let parts = Parallel.threadCount >= 2 && rows * inFeatures * total * unit >= smallBatchSplitThreshold
+        ? min(Parallel.threadCount, total) : 1
     Parallel.forEach(parts) { _, part in
-        // Global column range [lo, hi) over the concatenated outputs, mapped onto each product.
-        let lo = part * chunk, hi = min(total, lo + chunk)
+        // Global unit range [lo, hi) over the concatenated products, mapped onto each product.
+        let lo = total * part / parts, hi = total * (part + 1) / parts
         var base = 0
         for p in products {
-            let start = max(lo, base) - base, end = min(hi, base + p.outFeatures) - base
+            let count = units(p)
+            let start = max(lo, base) - base, end = min(hi, base + count) - base
             if start < end {
-                smallBatchMatmulForward(p.out, inp, p.weight, rows: rows, inFeatures: inFeatures, outFeatures: p.outFeatures,
-                                        columns: start..<end)
+                let c0 = start * unit, c1 = min(p.outFeatures, end * unit)
+                if usePanels, let packed = p.packed {
+                    panelMatmulForward(p.out, inp, packed, rows: rows, inFeatures: inFeatures, outFeatures: p.outFeatures,
+                                       panels: start..<end)
+                } else {
+                    smallBatchMatmulForward(p.out, inp, p.weight, rows: rows, inFeatures: inFeatures, outFeatures: p.outFeatures,
+                                            columns: c0..<c1)
+                }
                 if let bias = p.bias {
-                    for m in 0..<rows { addInPlace(p.out + m * p.outFeatures + start, bias + start, count: end - start) }
+                    for m in 0..<rows { addInPlace(p.out + m * p.outFeatures + c0, bias + c0, count: c1 - c0) }
                 }
             }
-            base += p.outFeatures
+            base += count
         }
     }
 }
@@ -159,17 +176,17 @@ package func matmulForwardGroup(
 /// 200 k multiply-adds take about 10 µs on one core).
 package let smallBatchSplitThreshold = 200_000
 
-/// `matmulForwardGroup` for two or three products, with the product list on the stack.
-/// - Parameters: as `matmulForwardGroup` (`input` is `inp`); `third` may be nil.
+/// `matmulForwardGroup` for one to three products, with the product list on the stack.
+/// - Parameters: as `matmulForwardGroup` (`input` is `inp`); `second` and `third` may be nil.
 package func matmulForwardGroup(
-    _ first: LinearProduct, _ second: LinearProduct, _ third: LinearProduct? = nil,
+    _ first: LinearProduct, _ second: LinearProduct? = nil, _ third: LinearProduct? = nil,
     input inp: UnsafePointer<Float>, rows: Int, inFeatures: Int
 ) {
     withUnsafeTemporaryAllocation(of: LinearProduct.self, capacity: 3) { buffer in
         buffer[0] = first
-        buffer[1] = second
-        var count = 2
-        if let third { buffer[2] = third; count = 3 }
+        var count = 1
+        if let second { buffer[count] = second; count += 1 }
+        if let third { buffer[count] = third; count += 1 }
         matmulForwardGroup(UnsafeBufferPointer(rebasing: buffer[0..<count]), inp, rows: rows, inFeatures: inFeatures)
     }
 }

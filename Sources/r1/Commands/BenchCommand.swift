@@ -125,10 +125,12 @@ struct BenchCommand: ParsableCommand {
                     packWeightPanels(packed + copy * packedCount, weight + copy * n * k, outFeatures: n, inFeatures: k)
                 }
                 let panelRow = measure(section: "gemm", name: "M=\(m) K=\(k) N=\(n) panels", unit: "GFLOP/s",
-                                       detail: "panelMatmulForwardGroup on packed weights, \(inner) calls per sample over \(copies) copies") {
+                                       detail: "matmulForwardGroup on packed weights, \(inner) calls per sample over \(copies) copies") {
                     for _ in 0..<inner {
-                        panelMatmulForwardGroup(PanelProduct(out: out, packed: packed + (call % copies) * packedCount, bias: nil, outFeatures: n),
-                                                input: input, rows: m, inFeatures: k)
+                        let copy = call % copies
+                        matmulForwardGroup(LinearProduct(out: out, weight: weight + copy * n * k, bias: nil, outFeatures: n,
+                                                         packed: packed + copy * packedCount),
+                                           input: input, rows: m, inFeatures: k)
                         call += 1
                     }
                     return flops * Double(inner) / 1e9
