@@ -13,12 +13,14 @@ Rows (section/name as in `r1 bench`, so run.sh can pair them):
   transformers forward with a cache (logits_to_keep=1), fp32.
 - sampling: llama.cpp's low-level llama_batch API, the way its `batched` example decodes parallel sequences
   (the prompt decoded once for all sequences, then one llama_decode per step holding one token of every
-  sequence, a dist sampler at T = 1 per sequence); f32 GGUF and Q4_1 GGUF. transformers `generate` on
+  sequence, a dist sampler at T = 1 per sequence); f32 GGUF, BF16 GGUF (rows "... bf16", against r1's bf16 decode
+  weights) and Q4_1 GGUF. transformers `generate` on
   G copies of the prompt, do_sample, T = 1, top_k 0, top_p 1, exactly 128 new tokens, fp32.
 - train: PyTorch eager forward (causal-LM loss) + backward at 8 x 256, fp32 and bf16 autocast; no optimizer.
 Each row records threads, the 1-minute load average and CPU time / wall time of this process.
 
-The f32 GGUF is the Q4_1 file dequantized by gguf-py (so every engine runs the same weights), and the
+The f32 GGUF is the Q4_1 file dequantized by gguf-py (so every engine runs the same weights; the BF16 GGUF rounds
+those matrices to bf16 as r1's bf16 decode weights do), and the
 transformers model is that same dequantized model saved as a Hugging Face folder; both are cached in --work.
 """
 import argparse
@@ -40,8 +42,8 @@ def parse_args():
     p.add_argument("--repeats", type=int, default=3)
     p.add_argument("--warmup", type=int, default=1, help="untimed calls before each row")
     p.add_argument("--sections", default="gemm,prefill,sampling,train")
-    p.add_argument("--peers", default="llama.cpp-f32,llama.cpp-q4_1,transformers,torch",
-                   help="comma-separated subset of llama.cpp-f32, llama.cpp-q4_1, transformers, torch")
+    p.add_argument("--peers", default="llama.cpp-f32,llama.cpp-bf16,llama.cpp-q4_1,transformers,torch",
+                   help="comma-separated subset of llama.cpp-f32, llama.cpp-bf16, llama.cpp-q4_1, transformers, torch")
     return p.parse_args()
 
 
@@ -94,10 +96,12 @@ def default_gguf():
     return str(Path(list(spec.submodule_search_locations)[0]) / "SmolLM2-135M-Instruct.Q4_1.gguf")
 
 
-def f32_gguf(source, work):
-    """The source GGUF with every tensor dequantized to F32 (metadata copied; file type set to ALL_F32)."""
+def f32_gguf(source, work, bf16=False):
+    """The source GGUF with every tensor dequantized to F32 (metadata copied; file type ALL_F32), or with
+    every matrix rounded to BF16 (bf16=True; 1-D norm weights stay F32, as llama.cpp's converter keeps them;
+    file type MOSTLY_BF16)."""
     import gguf
-    out = work / "SmolLM2-135M-Instruct.F32.gguf"
+    out = work / ("SmolLM2-135M-Instruct.BF16.gguf" if bf16 else "SmolLM2-135M-Instruct.F32.gguf")
     if out.exists():
         return out
     reader = gguf.GGUFReader(source)
@@ -111,12 +115,16 @@ def f32_gguf(source, work):
         sub = field.types[-1] if vtype == gguf.GGUFValueType.ARRAY else None
         value = field.contents()
         if field.name == "general.file_type":
-            value = int(gguf.LlamaFileType.ALL_F32)
+            value = int(gguf.LlamaFileType.MOSTLY_BF16 if bf16 else gguf.LlamaFileType.ALL_F32)
         writer.add_key_value(field.name, value, vtype, sub_type=sub)
     for t in reader.tensors:
         shape = tuple(int(x) for x in reversed(t.shape))
         data = gguf.quants.dequantize(t.data, t.tensor_type).astype(np.float32).reshape(shape)
-        writer.add_tensor(t.name, data)
+        if bf16 and len(shape) > 1:
+            packed = gguf.quants.quantize(data, gguf.GGMLQuantizationType.BF16)
+            writer.add_tensor(t.name, packed, raw_shape=packed.shape, raw_dtype=gguf.GGMLQuantizationType.BF16)
+        else:
+            writer.add_tensor(t.name, data)
     writer.write_header_to_file()
     writer.write_kv_data_to_file()
     writer.write_tensors_to_file()
@@ -236,13 +244,15 @@ class LlamaCpp:
 
 
 def bench_llama(path, label, prompt, sections):
-    precision = "f32" if "f32" in label else "q4_1 weights"
+    precision = {"llama.cpp-f32": "f32", "llama.cpp-bf16": "bf16 weights"}.get(label, "q4_1 weights")
+    # bf16 rows pair with r1's "... bf16" rows (its sampler on bf16 decode weights).
+    suffix = " bf16" if label == "llama.cpp-bf16" else ""
     ll = LlamaCpp(path, seqs=16, ctx_len=512)
     try:
         if "prefill" in sections:
             for n in (len(prompt), 256):
                 ids = prompt if n == len(prompt) else (prompt * (256 // len(prompt) + 1))[:256]
-                measure("prefill", f"prompt {n} tokens", label, precision, "tokens/s",
+                measure("prefill", f"prompt {n} tokens{suffix}", label, precision, "tokens/s",
                         lambda ids=ids: (ll.prefill(ids), len(ids))[1], "llama_decode, logits of the last token")
         if "sampling" in sections:
             seed = [0]
@@ -250,7 +260,7 @@ def bench_llama(path, label, prompt, sections):
                 def run(g=g):
                     seed[0] += 1
                     return ll.generate(prompt, g, 128, seed[0])
-                measure("sampling", f"{g} seqs x 128 new, prompt {len(prompt)}", label, precision, "tokens/s", run,
+                measure("sampling", f"{g} seqs x 128 new, prompt {len(prompt)}{suffix}", label, precision, "tokens/s", run,
                         "llama_batch parallel decode (batched example), dist sampler T=1, wall incl. prefill")
     finally:
         ll.close()
@@ -372,6 +382,8 @@ def main():
         bench_llama(f32, "llama.cpp-f32", prompt, sections)
     if have_llama and "llama.cpp-q4_1" in peers:
         bench_llama(source, "llama.cpp-q4_1", prompt, sections)
+    if have_llama and "llama.cpp-bf16" in peers:
+        bench_llama(f32_gguf(source, work, bf16=True), "llama.cpp-bf16", prompt, sections)
     if "transformers" in peers or "torch" in peers:
         bench_transformers(str(hf_folder(source, work)), prompt, sections)
     report = dict(tool="peers.py", threads=ARGS.threads, rows=ROWS, promptTokens=prompt)

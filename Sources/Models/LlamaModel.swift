@@ -30,6 +30,9 @@ public final class LlamaModel: @unchecked Sendable {
     /// Let `prepareDecodePanels()` pack into the gradient buffer instead of new memory (default false). For
     /// trainers, whose gradients are dead while they sample.
     public var decodePanelsBorrowGradientMemory = false
+    /// Precision of the packed copy a generation call decodes on (default f32: samples come from exactly this
+    /// model). bf16 halves the bytes each decode step streams; see `DecodeWeightPrecision`.
+    public var decodeWeightPrecision = DecodeWeightPrecision.f32
     /// The attached LoRA adapter (see LoRA/LlamaModel+LoRA.swift).
     var loraAdapter: LoRAAdapter?
     /// Adapter activations of the last training forward with kept activations.

@@ -105,6 +105,7 @@ public final class GRPOTrainer {
         // The gradients are dead while the step samples (zeroed before each accumulation), so the sampler's
         // packed weights live there instead of in 0.5 GB more (for SmolLM2) at the step's peak.
         policy.decodePanelsBorrowGradientMemory = true
+        policy.decodeWeightPrecision = configuration.samplerPrecision
         self.tokenizer = tokenizer
         self.rewards = rewards
         self.configuration = configuration
@@ -319,8 +320,20 @@ public final class GRPOTrainer {
         var referenceByCompletion: [[Float]]? = nil
         if c.beta != 0 {
             let clock = Date()
-            referenceByCompletion = referenceLogProbs(prompts: prompts, completions: completions)
+            referenceByCompletion = try frozenLogProbs(of: reference ?? policy, prompts: prompts, completions: completions)
             lastStepTimes.referenceLogProbs += Date().timeIntervalSince(clock)
+        }
+        // π_old for μ > 1: the sampler's own log-probabilities when it decoded the f32 policy (no recomputation);
+        // recomputed at f32 when it decoded bf16 weights, whose log-probabilities are not the policy's.
+        var oldByCompletion: [[Float]]? = nil
+        if !onPolicy {
+            if c.samplerPrecision == .f32 {
+                oldByCompletion = completions.map(\.logProbabilities)
+            } else {
+                let clock = Date()
+                oldByCompletion = try frozenLogProbs(of: policy, oldPolicy: true, prompts: prompts, completions: completions)
+                lastStepTimes.referenceLogProbs += Date().timeIntervalSince(clock)
+            }
         }
         for _ in 0..<c.numIterations {
             var start = 0
@@ -360,9 +373,8 @@ public final class GRPOTrainer {
                     }
                     lastStepTimes.policyForwardBackward += Date().timeIntervalSince(clock)
                     clock = Date()
-                    // π_old: the sampler's own tempered log-probabilities (no recomputation).
-                    let old: [Double]? = onPolicy ? nil : laidOut(rows, batch: batch, completions: completions) {
-                        completions[$0].logProbabilities
+                    let old = oldByCompletion.map { perCompletion in
+                        laidOut(rows, batch: batch, completions: completions) { perCompletion[$0] }
                     }
                     let lossBatch = PolicyLossBatch(
                         batchSize: rows.count, length: batch.length, logProbs: logProbs.map(Double.init),
@@ -492,20 +504,25 @@ public final class GRPOTrainer {
         return (batch, mask)
     }
 
-    /// log π_ref of every completion token at the sampling temperature: the frozen reference, or under LoRA the
-    /// policy with its adapter off (the inference path scores with the base weights). Each group's prompt runs
-    /// once and its completions run together without padding (`continuationLogProbs`).
-    func referenceLogProbs(prompts: [RLPrompt], completions: [Generation.Completion]) -> [[Float]] {
-        let model = reference ?? policy
+    /// log-probabilities of every completion token under `model`, with no gradient, at the sampling
+    /// temperature: log π_ref for the frozen reference (or, under LoRA, the policy with its adapter off: the
+    /// inference path scores with the base weights), or log π_old for the f32 policy itself (`oldPolicy`; under
+    /// LoRA with the adapter merged, as the sampler runs it). Each group's prompt runs once and its completions
+    /// run together without padding (`continuationLogProbs`).
+    func frozenLogProbs(of model: LlamaModel, oldPolicy: Bool = false, prompts: [RLPrompt],
+                        completions: [Generation.Completion]) throws -> [[Float]] {
         var members: [Int: [Int]] = [:]
         for (i, completion) in completions.enumerated() { members[completion.promptIndex, default: []].append(i) }
         var result = [[Float]](repeating: [], count: completions.count)
-        for (promptIndex, group) in members.sorted(by: { $0.key < $1.key }) {
-            let scored = model.continuationLogProbs(prefix: prompts[promptIndex].tokens,
-                                                    continuations: group.map { completions[$0].tokens },
-                                                    temperature: Float(configuration.temperature))
-            for (k, i) in group.enumerated() { result[i] = scored[k] }
+        func score() {
+            for (promptIndex, group) in members.sorted(by: { $0.key < $1.key }) {
+                let scored = model.continuationLogProbs(prefix: prompts[promptIndex].tokens,
+                                                        continuations: group.map { completions[$0].tokens },
+                                                        temperature: Float(configuration.temperature))
+                for (k, i) in group.enumerated() { result[i] = scored[k] }
+            }
         }
+        if oldPolicy { try model.withAdapterMergedForInference(score) } else { score() }
         return result
     }
 

@@ -83,6 +83,44 @@ import Testing
         #expect(run() == plain)
     }
 
+    /// Decoding on bf16 panels is decoding the model whose matrices are rounded to bf16: its prefill and decode
+    /// logits equal those of a copy with the q/k/v/o/gate/up/down/LM-head weights rounded (ties to even,
+    /// computed in Double here) and decoded at f32, and differ from the unrounded model's.
+    @Test func bf16DecodeWeightsAreTheRoundedModel() throws {
+        let model = try Self.model()
+        let rounded = try Self.model()
+        for entry in rounded.parameters.layout.entries where entry.name.hasSuffix("proj.weight") || entry.name == "lm_head.weight" {
+            let values = rounded.parameters[entry.name]
+            for i in values.indices where values[i] != 0 {
+                let ulp = pow(2.0, Double(values[i].exponent) - 7)
+                values[i] = Float((Double(values[i]) / ulp).rounded(.toNearestOrEven) * ulp)
+            }
+        }
+        let v = Self.configuration.vocabularySize, n = Self.prompts.count
+        func run(_ model: LlamaModel) -> [Float] {
+            let cache = KVCache(configuration: Self.configuration, slots: n, capacity: 32)
+            var all: [Float] = []
+            for (slot, prompt) in Self.prompts.enumerated() { all += model.prefill(tokens: prompt, slot: slot, cache: cache) }
+            var logits = [Float](repeating: 0, count: n * v)
+            for step in 0..<4 {
+                let tokens = (0..<n).map { Int32(($0 * 5 + step * 2) % v) }
+                logits.withUnsafeMutableBufferPointer {
+                    model.decodeStep(tokens: tokens, slots: Array(0..<n), cache: cache, logits: $0.baseAddress!)
+                }
+                all += logits
+            }
+            return all
+        }
+        let exact = run(model), reference = run(rounded)
+        model.decodeWeightPrecision = .bf16
+        model.prepareDecodePanels()
+        let bf16 = run(model)
+        model.releaseDecodePanels()
+        #expect(zip(reference, bf16).allSatisfy { abs($0 - $1) <= 1e-5 * max(1, abs($0)) })
+        #expect(zip(exact, bf16).contains { abs($0 - $1) > 1e-4 }, "bf16 decoding differs from the f32 model")
+        #expect(run(model) == exact, "released panels restore the f32 path")
+    }
+
     @Test func releasingTheCacheAndWorkingMemoryChangesNoResult() throws {
         let model = try Self.model()
         let parameters = SamplingParameters(temperature: 1, topP: 0.95, maxNewTokens: 10, seed: 9, stopTokenIDs: [0])

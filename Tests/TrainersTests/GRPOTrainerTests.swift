@@ -1,6 +1,7 @@
 // GRPOTrainer on a tiny random Llama: learning, reference handling, dynamic sampling, non-finite losses.
 import Foundation
 import Testing
+import Generation
 import Rewards
 import Training
 @testable import Trainers
@@ -72,6 +73,34 @@ import Training
         #expect(scale > 0)
         #expect((difference / scale).squareRoot() < 1e-5, "relative difference \((difference / scale).squareRoot())")
         #expect(abs(losses[0] - losses[1]) <= 1e-6 * max(1, abs(losses[0])), "losses \(losses)")
+    }
+
+    /// A bf16 sampler draws from the bf16-rounded policy, whose log-probabilities are not the f32 policy's; with
+    /// μ = 2 the trainer must recompute π_old in f32. At learning rate 1e-12 the policy does not move, so every
+    /// ratio of both passes is 1 to float rounding and nothing is clipped even at ε = 1e-5 — which fails if π_old
+    /// were the sampler's (its log-probabilities differ from the f32 policy's by more than 1e-4, checked here).
+    @Test func bf16SamplerRecomputesTheOldPolicyInF32() throws {
+        var configuration = TinyGRPO.configuration(steps: 1, learningRate: 1e-12)
+        configuration.samplerPrecision = .bf16
+        configuration.numIterations = 2
+        configuration.epsilon = 1e-5
+        let trainer = try TinyGRPO.trainer(configuration)
+        var prompts = try TinyGRPO.prompts()
+        let report = try trainer.step { try prompts.next($0) }
+        #expect(report.clipRatioRegion == 0 && report.clipRatioLow == 0 && report.clipRatioHigh == 0,
+                "clip fractions \(report.clipRatioLow) / \(report.clipRatioHigh) / \(report.clipRatioRegion)")
+
+        // The premise: the bf16 sampler's log-probabilities are not the f32 policy's.
+        let policy = try TinyGRPO.model()
+        policy.decodeWeightPrecision = .bf16
+        var source = try TinyGRPO.prompts()
+        let prompt = try source.next(1)[0].tokens
+        let batch = try BatchGenerator(model: policy).complete(
+            CompletionRequest(prompts: [prompt], samplesPerPrompt: 8,
+                              parameters: SamplingParameters(temperature: 1, maxNewTokens: 3, seed: 3)), decoder: nil)
+        let f32 = policy.continuationLogProbs(prefix: prompt, continuations: batch.completions.map(\.tokens))
+        let gap = zip(batch.completions.flatMap(\.logProbabilities), f32.flatMap { $0 }).map { abs($0 - $1) }.max() ?? 0
+        #expect(gap > 1e-4, "bf16 vs f32 log-probability gap \(gap)")
     }
 
     @Test func referenceResetCopiesThePolicy() throws {

@@ -77,6 +77,17 @@ import Testing
             + "'num_generations'?; GRPOConfiguration.keys lists every accepted key")
     }
 
+    @Test func samplerPrecisionIsAChoice() throws {
+        var c = GRPOConfiguration()
+        #expect(c.samplerPrecision == .f32, "the sampler decodes the trained f32 policy unless asked otherwise")
+        try c.apply(overrides: ["sampler_precision=bf16"])
+        #expect(c.samplerPrecision == .bf16)
+        #expect(throws: TrainingError.invalidValue(key: "sampler_precision", value: "fp8", expected: "one of f32, bf16",
+                                                   source: "command line")) {
+            try c.apply(overrides: ["sampler_precision=fp8"])
+        }
+    }
+
     @Test func invalidValuesAreRejected() {
         var c = GRPOConfiguration()
         #expect(throws: TrainingError.invalidValue(key: "loss_type", value: "ppo",

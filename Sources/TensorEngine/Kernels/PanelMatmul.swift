@@ -3,43 +3,112 @@
 // contiguous stream. Register tile: 6 input rows × 16 outputs = 12 AVX2 accumulators; each inner step loads
 // two weight vectors and broadcasts six inputs for 12 FMAs (the shape of BLAS micro-kernels, without their
 // per-call packing). The packing costs one pass over the weights, so it pays only when the weights stay
-// fixed over many calls: a generation call's decode steps. `matmulForwardGroup` (SmallBatchMatmul.swift) splits the
-// panels of one to three products across workers when the products carry packed weights.
-// Measured (2 threads, Zen 3, SmolLM2 shapes; a standalone copy of this kernel beside `r1 bench`, whose gemm
-// section now has "panels" rows):
-// M = 8: 32–45 GFLOP/s vs 22–33 (small-batch kernel); M = 16: 53–74 vs 22–42; M = 32: 70–83 vs 61–72 (OpenBLAS).
+// fixed over many calls: a generation call's decode steps. `matmulForwardGroup` (SmallBatchMatmul.swift) splits
+// the panels of one to three products across workers when the products carry packed weights.
+// Panels hold float32 or bfloat16 (`DecodeWeightPrecision`); bf16 lanes widen to float32 in registers (a
+// bf16 is the high half of its float32), so accumulation is float32 either way; only the bytes streamed halve.
+// Widening costs a shift and a mask per 16 values, next to 2–12 FMAs, so every tile widens its own panel
+// (widening a panel once into float32 scratch for all row tiles measured slower: the scratch leaves L1).
+// Measured (2 threads, Zen 3, SmolLM2 shapes; `r1 bench --sections gemm`, "panels" rows, same run, load 1.5–1.9):
+// f32:  M = 8: 36–46 GFLOP/s (small-batch kernel 30–33); M = 16: 56–63 (32–44); M = 32: 81–91 (OpenBLAS 59–76).
+// bf16: M = 8: 56–78; M = 16: 68–85; M = 32: 97–106.
 
 /// Output features per panel.
 package let panelWidth = 16
 
-/// Largest row count for which packed panels are used when a model has them.
+/// Largest row count for which f32 panels are used when a model has them (above it OpenBLAS is faster on
+/// the row-major weights). bf16 panels serve every row count: they are the model a generation call samples.
 package let panelRowLimit = 32
 
-/// Floats needed by `packWeightPanels` for an [N, K] weight: ⌈N / 16⌉ · 16 · K.
-package func panelStorageCount(outFeatures n: Int, inFeatures k: Int) -> Int {
-    (n + panelWidth - 1) / panelWidth * panelWidth * k
+/// A weight packed by `packWeightPanels`: [⌈N/16⌉][K][16] values of `precision`.
+package struct PackedWeight {
+    /// First byte of the panels.
+    package let base: UnsafeRawPointer
+    /// How each value is stored.
+    package let precision: DecodeWeightPrecision
+
+    package init(base: UnsafeRawPointer, precision: DecodeWeightPrecision) {
+        self.base = base
+        self.precision = precision
+    }
+}
+
+/// Bytes `packWeightPanels` writes for an [N, K] weight: ⌈N / 16⌉ · 16 · K values.
+package func panelStorageBytes(outFeatures n: Int, inFeatures k: Int, precision: DecodeWeightPrecision) -> Int {
+    (n + panelWidth - 1) / panelWidth * panelWidth * k * precision.bytesPerWeight
+}
+
+/// The bfloat16 nearest to `x` (ties to even), as its bit pattern; NaN stays a (quiet) NaN.
+@inline(__always)
+package func bfloat16Bits(_ x: Float) -> UInt16 {
+    let bits = x.bitPattern
+    if x.isNaN { return UInt16(truncatingIfNeeded: bits >> 16) | 0x0040 }
+    return UInt16(truncatingIfNeeded: (bits &+ 0x7FFF &+ ((bits >> 16) & 1)) >> 16)
 }
 
 /// Packs a row-major weight [N, K] into panels [⌈N/16⌉][K][16]; lanes past N in the last panel are 0.
 /// - Parameters:
-///   - dst: `panelStorageCount(outFeatures: n, inFeatures: k)` floats, overwritten.
+///   - dst: `panelStorageBytes(outFeatures: n, inFeatures: k, precision:)` bytes, overwritten.
 ///   - weight: [N, K] (HF layout). - outFeatures: N. - inFeatures: K.
-package func packWeightPanels(_ dst: UnsafeMutablePointer<Float>, _ weight: UnsafePointer<Float>, outFeatures n: Int, inFeatures k: Int) {
+///   - precision: f32 copies the values; bf16 rounds them to nearest even.
+/// - Returns: the packed weight at `dst`.
+@discardableResult
+package func packWeightPanels(_ dst: UnsafeMutableRawPointer, _ weight: UnsafePointer<Float>, outFeatures n: Int,
+                              inFeatures k: Int, precision: DecodeWeightPrecision) -> PackedWeight {
     let panels = (n + panelWidth - 1) / panelWidth
+    let panelBytes = k * panelWidth * precision.bytesPerWeight
     Parallel.forEach(panels) { _, p in
-        let panel = dst + p * k * panelWidth
         let lanes = min(panelWidth, n - p * panelWidth)
-        if lanes < panelWidth { panel.update(repeating: 0, count: k * panelWidth) }
-        for lane in 0..<lanes {
-            let row = weight + (p * panelWidth + lane) * k
-            for i in 0..<k { panel[i * panelWidth + lane] = row[i] }
+        let raw = dst + p * panelBytes
+        if lanes < panelWidth { raw.initializeMemory(as: UInt8.self, repeating: 0, count: panelBytes) }
+        switch precision {
+        case .f32:
+            let panel = raw.assumingMemoryBound(to: Float.self)
+            for lane in 0..<lanes {
+                let row = weight + (p * panelWidth + lane) * k
+                for i in 0..<k { panel[i * panelWidth + lane] = row[i] }
+            }
+        case .bf16:
+            // Step i holds output lane j at word 2j for j < 8 and at word 2(j − 8) + 1 for j ≥ 8, so one 32-byte
+            // load gives both float vectors with a shift and a mask (BFloat16Lanes.load).
+            let panel = raw.assumingMemoryBound(to: UInt16.self)
+            for lane in 0..<lanes {
+                let row = weight + (p * panelWidth + lane) * k
+                let word = lane < 8 ? 2 * lane : 2 * (lane - 8) + 1
+                for i in 0..<k { panel[i * panelWidth + word] = bfloat16Bits(row[i]) }
+            }
         }
+    }
+    return PackedWeight(base: UnsafeRawPointer(dst), precision: precision)
+}
+
+/// How the 16 values of one panel step are stored and widened to float32.
+private protocol PanelLanes {
+    /// Bytes of one panel step (16 values).
+    static var stepBytes: Int { get }
+    /// The 16 values at `p` as two float32 vectors.
+    static func load(_ p: UnsafeRawPointer) -> (SIMD8<Float>, SIMD8<Float>)
+}
+
+private enum Float32Lanes: PanelLanes {
+    static var stepBytes: Int { 64 }
+    @inline(__always)
+    static func load(_ p: UnsafeRawPointer) -> (SIMD8<Float>, SIMD8<Float>) {
+        (p.loadUnaligned(as: SIMD8<Float>.self), p.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self))
     }
 }
 
-@inline(__always)
-private func load8(_ p: UnsafePointer<Float>) -> SIMD8<Float> {
-    UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self)
+private enum BFloat16Lanes: PanelLanes {
+    static var stepBytes: Int { 32 }
+    /// Each 32-bit word holds lane j in its low half and lane j + 8 in its high half (see `packWeightPanels`);
+    /// a bf16 value is the high half of its float32, so `<< 16` gives lanes 0–7 and masking the low half
+    /// gives lanes 8–15.
+    @inline(__always)
+    static func load(_ p: UnsafeRawPointer) -> (SIMD8<Float>, SIMD8<Float>) {
+        let words = p.loadUnaligned(as: SIMD8<UInt32>.self)
+        return (unsafeBitCast(words &<< 16, to: SIMD8<Float>.self),
+                unsafeBitCast(words & SIMD8(repeating: 0xFFFF_0000), to: SIMD8<Float>.self))
+    }
 }
 
 /// Writes `lanes` (≤ 16) outputs of one tile row.
@@ -56,21 +125,21 @@ private func storeRow(_ out: UnsafeMutablePointer<Float>, _ a: SIMD8<Float>, _ b
 
 /// Six rows of `x` (stride K) against one panel; writes `lanes` outputs per row (stride N).
 @inline(__always)
-private func tile6(_ out: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, _ panel: UnsafePointer<Float>,
-                   k: Int, n: Int, lanes: Int) {
+private func tile6<L: PanelLanes>(_: L.Type, _ out: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>,
+                                  _ panel: UnsafeRawPointer, k: Int, n: Int, lanes: Int) {
     var a00 = SIMD8<Float>(repeating: 0), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00
     var a30 = a00, a31 = a00, a40 = a00, a41 = a00, a50 = a00, a51 = a00
     let x0 = x, x1 = x0 + k, x2 = x1 + k, x3 = x2 + k, x4 = x3 + k, x5 = x4 + k
     var p = panel
     for i in 0..<k {
-        let w0 = load8(p), w1 = load8(p + 8)
+        let (w0, w1) = L.load(p)
         let b0 = SIMD8<Float>(repeating: x0[i]); a00 = a00.addingProduct(b0, w0); a01 = a01.addingProduct(b0, w1)
         let b1 = SIMD8<Float>(repeating: x1[i]); a10 = a10.addingProduct(b1, w0); a11 = a11.addingProduct(b1, w1)
         let b2 = SIMD8<Float>(repeating: x2[i]); a20 = a20.addingProduct(b2, w0); a21 = a21.addingProduct(b2, w1)
         let b3 = SIMD8<Float>(repeating: x3[i]); a30 = a30.addingProduct(b3, w0); a31 = a31.addingProduct(b3, w1)
         let b4 = SIMD8<Float>(repeating: x4[i]); a40 = a40.addingProduct(b4, w0); a41 = a41.addingProduct(b4, w1)
         let b5 = SIMD8<Float>(repeating: x5[i]); a50 = a50.addingProduct(b5, w0); a51 = a51.addingProduct(b5, w1)
-        p += panelWidth
+        p += L.stepBytes
     }
     storeRow(out, a00, a01, lanes: lanes)
     storeRow(out + n, a10, a11, lanes: lanes)
@@ -82,16 +151,16 @@ private func tile6(_ out: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>
 
 /// Two rows against one panel.
 @inline(__always)
-private func tile2(_ out: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, _ panel: UnsafePointer<Float>,
-                   k: Int, n: Int, lanes: Int) {
+private func tile2<L: PanelLanes>(_: L.Type, _ out: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>,
+                                  _ panel: UnsafeRawPointer, k: Int, n: Int, lanes: Int) {
     var a00 = SIMD8<Float>(repeating: 0), a01 = a00, a10 = a00, a11 = a00
     let x0 = x, x1 = x0 + k
     var p = panel
     for i in 0..<k {
-        let w0 = load8(p), w1 = load8(p + 8)
+        let (w0, w1) = L.load(p)
         let b0 = SIMD8<Float>(repeating: x0[i]); a00 = a00.addingProduct(b0, w0); a01 = a01.addingProduct(b0, w1)
         let b1 = SIMD8<Float>(repeating: x1[i]); a10 = a10.addingProduct(b1, w0); a11 = a11.addingProduct(b1, w1)
-        p += panelWidth
+        p += L.stepBytes
     }
     storeRow(out, a00, a01, lanes: lanes)
     storeRow(out + n, a10, a11, lanes: lanes)
@@ -99,16 +168,41 @@ private func tile2(_ out: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>
 
 /// One row against one panel.
 @inline(__always)
-private func tile1(_ out: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, _ panel: UnsafePointer<Float>,
-                   k: Int, lanes: Int) {
+private func tile1<L: PanelLanes>(_: L.Type, _ out: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>,
+                                  _ panel: UnsafeRawPointer, k: Int, lanes: Int) {
     var a0 = SIMD8<Float>(repeating: 0), a1 = a0
     var p = panel
     for i in 0..<k {
         let b = SIMD8<Float>(repeating: x[i])
-        a0 = a0.addingProduct(b, load8(p)); a1 = a1.addingProduct(b, load8(p + 8))
-        p += panelWidth
+        let (w0, w1) = L.load(p)
+        a0 = a0.addingProduct(b, w0); a1 = a1.addingProduct(b, w1)
+        p += L.stepBytes
     }
     storeRow(out, a0, a1, lanes: lanes)
+}
+
+/// Every row tile of `inp` against the panel at `panel`, whose outputs start at `column`.
+@inline(__always)
+private func panelRows<L: PanelLanes>(
+    _: L.Type, _ out: UnsafeMutablePointer<Float>, _ inp: UnsafePointer<Float>, panel: UnsafeRawPointer, column: Int,
+    rows m: Int, inFeatures k: Int, outFeatures n: Int
+) {
+    let lanes = min(panelWidth, n - column)
+    var r = 0
+    while r + 6 <= m { tile6(L.self, out + r * n + column, inp + r * k, panel, k: k, n: n, lanes: lanes); r += 6 }
+    while r + 2 <= m { tile2(L.self, out + r * n + column, inp + r * k, panel, k: k, n: n, lanes: lanes); r += 2 }
+    if r < m { tile1(L.self, out + r * n + column, inp + r * k, panel, k: k, lanes: lanes) }
+}
+
+/// `panelMatmulForward` for one storage type (specialised per type).
+@inline(__always)
+private func panelProduct<L: PanelLanes>(
+    _ lanesType: L.Type, _ out: UnsafeMutablePointer<Float>, _ inp: UnsafePointer<Float>, _ base: UnsafeRawPointer,
+    rows m: Int, inFeatures k: Int, outFeatures n: Int, panels: Range<Int>
+) {
+    for p in panels {
+        panelRows(L.self, out, inp, panel: base + p * k * L.stepBytes, column: p * panelWidth, rows: m, inFeatures: k, outFeatures: n)
+    }
 }
 
 /// out[M, N] = inp[M, K] · weightᵀ for the output features of `panels` only (no bias), from packed panels.
@@ -117,15 +211,13 @@ private func tile1(_ out: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>
 ///   - inp: [M, K]. - packed: the weight packed by `packWeightPanels`.
 ///   - rows: M. - inFeatures: K. - outFeatures: N. - panels: panel indices (lets callers split N across workers).
 package func panelMatmulForward(
-    _ out: UnsafeMutablePointer<Float>, _ inp: UnsafePointer<Float>, _ packed: UnsafePointer<Float>,
+    _ out: UnsafeMutablePointer<Float>, _ inp: UnsafePointer<Float>, _ packed: PackedWeight,
     rows m: Int, inFeatures k: Int, outFeatures n: Int, panels: Range<Int>
 ) {
-    for p in panels {
-        let panel = packed + p * k * panelWidth, column = p * panelWidth
-        let lanes = min(panelWidth, n - column)
-        var r = 0
-        while r + 6 <= m { tile6(out + r * n + column, inp + r * k, panel, k: k, n: n, lanes: lanes); r += 6 }
-        while r + 2 <= m { tile2(out + r * n + column, inp + r * k, panel, k: k, n: n, lanes: lanes); r += 2 }
-        if r < m { tile1(out + r * n + column, inp + r * k, panel, k: k, lanes: lanes) }
+    switch packed.precision {
+    case .f32:
+        panelProduct(Float32Lanes.self, out, inp, packed.base, rows: m, inFeatures: k, outFeatures: n, panels: panels)
+    case .bf16:
+        panelProduct(BFloat16Lanes.self, out, inp, packed.base, rows: m, inFeatures: k, outFeatures: n, panels: panels)
     }
 }

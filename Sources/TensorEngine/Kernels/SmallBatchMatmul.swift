@@ -109,14 +109,14 @@ package struct LinearProduct {
     package var bias: UnsafePointer<Float>?
     /// OC of this product.
     package var outFeatures: Int
-    /// The same weight packed by `packWeightPanels`, when the caller keeps one (decoding); used for
-    /// M ≤ `panelRowLimit` when every product of the group has it.
-    package var packed: UnsafePointer<Float>?
+    /// The same weight packed by `packWeightPanels`, when the caller keeps one (decoding); used when every
+    /// product of the group has it, for M ≤ `panelRowLimit` (f32) or any M (bf16).
+    package var packed: PackedWeight?
 
     /// - Parameters: out: [M, OC]. weight: [OC, IC]. bias: [OC] or nil. outFeatures: OC.
     ///   packed: the weight's panels, or nil.
     package init(out: UnsafeMutablePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
-                 outFeatures: Int, packed: UnsafePointer<Float>? = nil) {
+                 outFeatures: Int, packed: PackedWeight? = nil) {
         self.out = out
         self.weight = weight
         self.bias = bias
@@ -125,8 +125,8 @@ package struct LinearProduct {
     }
 }
 
-/// Several linear layers over the same input (q/k/v, or gate/up) in one parallel region. For M ≤
-/// `panelRowLimit` with packed weights, or M ≤ 16 without, the work units of all products — 16-wide panels,
+/// Several linear layers over the same input (q/k/v, or gate/up) in one parallel region. With packed
+/// weights (f32 for M ≤ `panelRowLimit`, bf16 always), or M ≤ 16 without, the work units of all products — 16-wide panels,
 /// or pairs of output columns — are split evenly across workers (one dispatch instead of one per product);
 /// otherwise each product goes through `matmulForward`.
 /// - Parameters:
@@ -135,7 +135,9 @@ package struct LinearProduct {
 package func matmulForwardGroup(
     _ products: UnsafeBufferPointer<LinearProduct>, _ inp: UnsafePointer<Float>, rows: Int, inFeatures: Int
 ) {
-    let usePanels = rows <= panelRowLimit && products.allSatisfy { $0.packed != nil }
+    // bf16 panels are the weights a generation call decodes on, so they serve every row count.
+    let usePanels = products.allSatisfy { $0.packed != nil }
+        && (rows <= panelRowLimit || products.allSatisfy { $0.packed?.precision == .bf16 })
     guard usePanels || rows <= smallBatchRowLimit else {
         for p in products {
             matmulForward(p.out, inp, p.weight, p.bias, rows: rows, inFeatures: inFeatures, outFeatures: p.outFeatures)

@@ -113,6 +113,7 @@ extension GRPOConfiguration {
             .double("top_p", \.topP),
             .int("top_k", \.topK),
             .double("min_p", \.minP),
+            .choice("sampler_precision", \.samplerPrecision),
             .double("beta", \.beta),
             .double("epsilon", \.epsilon),
             .optionalDouble("epsilon_high", \.epsilonHigh),

@@ -10,6 +10,7 @@
 // `max_steps` counts optimizer steps, as in TRL.
 
 import Foundation
+import TensorEngine
 
 /// Validated configuration of a GRPO run (TRL names in the recipe; defaults are TRL's unless noted).
 public struct GRPOConfiguration: Sendable, Equatable {
@@ -60,6 +61,11 @@ public struct GRPOConfiguration: Sendable, Equatable {
     public var topK: Int = 0
     /// Min-p threshold, 0 disables (`min_p`).
     public var minP: Double = 0
+    /// Weights the sampler decodes on (`sampler_precision`): `f32` samples from exactly the policy being
+    /// trained; `bf16` from its bf16 rounding (half the bytes per decode step, as a bf16 vLLM sampler for a
+    /// float32 trainer). With `num_iterations` > 1 and bf16, π_old is recomputed in f32 rather than taken from
+    /// the sampler, so the first pass's ratio is exactly 1. Not in TRL (its sampler runs in the model's dtype).
+    public var samplerPrecision: DecodeWeightPrecision = .f32
 
     // MARK: Loss
     /// KL coefficient; 0 loads no reference model (`beta`; TRL 0, R1-Zero 0.001).

@@ -117,25 +117,30 @@ struct BenchCommand: ParsableCommand {
                 }
                 emit(row)
                 guard m <= panelRowLimit else { continue }
-                // The decode path: the same product on weights packed once into panels (as a generation call does).
-                let packedCount = panelStorageCount(outFeatures: n, inFeatures: k)
-                let packed = UnsafeMutablePointer<Float>.allocate(capacity: copies * packedCount)
-                defer { packed.deallocate() }
-                for copy in 0..<copies {
-                    packWeightPanels(packed + copy * packedCount, weight + copy * n * k, outFeatures: n, inFeatures: k)
-                }
-                let panelRow = measure(section: "gemm", name: "M=\(m) K=\(k) N=\(n) panels", unit: "GFLOP/s",
-                                       detail: "matmulForwardGroup on packed weights, \(inner) calls per sample over \(copies) copies") {
-                    for _ in 0..<inner {
-                        let copy = call % copies
-                        matmulForwardGroup(LinearProduct(out: out, weight: weight + copy * n * k, bias: nil, outFeatures: n,
-                                                         packed: packed + copy * packedCount),
-                                           input: input, rows: m, inFeatures: k)
-                        call += 1
+                // The decode path: the same product on weights packed once into panels (as a generation call
+                // does), at both decode precisions.
+                for precision in DecodeWeightPrecision.allCases {
+                    let packedBytes = panelStorageBytes(outFeatures: n, inFeatures: k, precision: precision)
+                    let packed = UnsafeMutableRawPointer.allocate(byteCount: copies * packedBytes, alignment: 64)
+                    defer { packed.deallocate() }
+                    let panels = (0..<copies).map { copy in
+                        packWeightPanels(packed + copy * packedBytes, weight + copy * n * k, outFeatures: n, inFeatures: k,
+                                         precision: precision)
                     }
-                    return flops * Double(inner) / 1e9
+                    let suffix = precision == .f32 ? "panels" : "panels bf16"
+                    let panelRow = measure(section: "gemm", name: "M=\(m) K=\(k) N=\(n) \(suffix)", unit: "GFLOP/s",
+                                           detail: "matmulForwardGroup on \(precision.rawValue) packed weights, \(inner) calls per sample over \(copies) copies") {
+                        for _ in 0..<inner {
+                            let copy = call % copies
+                            matmulForwardGroup(LinearProduct(out: out, weight: weight + copy * n * k, bias: nil, outFeatures: n,
+                                                             packed: panels[copy]),
+                                               input: input, rows: m, inFeatures: k)
+                            call += 1
+                        }
+                        return flops * Double(inner) / 1e9
+                    }
+                    emit(panelRow)
                 }
-                emit(panelRow)
             }
         }
     }
@@ -155,35 +160,41 @@ struct BenchCommand: ParsableCommand {
         }
     }
 
-    /// `BatchGenerator` with one prompt and G samples, 128 forced new tokens, T = 1 (no top-k/top-p).
+    /// `BatchGenerator` with one prompt and G samples, 128 forced new tokens, T = 1 (no top-k/top-p), on f32
+    /// and on bf16 decode weights (rows named "… bf16").
     private func benchSampling(_ llama: LlamaModel, prompt: [Int32], _ emit: (Row) -> Void) throws {
-        for group in [8, 16, 32] {
-            let generator = BatchGenerator(model: llama, maximumConcurrentSequences: group)
-            var seed: UInt64 = 1
-            var decodeRates: [Double] = []
-            let parameters = SamplingParameters(temperature: 1, topK: 0, topP: 1, maxNewTokens: 128)
-            var failure: Error?
-            let row = measure(section: "sampling", name: "\(group) seqs x 128 new, prompt \(prompt.count)",
-                              unit: "tokens/s", detail: "") {
-                var p = parameters
-                p.seed = seed
-                seed += 1
-                do {
-                    let batch = try generator.complete(CompletionRequest(prompts: [prompt], samplesPerPrompt: group, parameters: p),
-                                                       decoder: nil)
-                    decodeRates.append(Double(batch.statistics.generatedTokens - group) / max(1e-9, batch.statistics.decodeSeconds))
-                    return Double(batch.statistics.generatedTokens)
-                } catch {
-                    failure = error
-                    return 0
+        defer { llama.decodeWeightPrecision = .f32 }
+        for precision in DecodeWeightPrecision.allCases {
+            llama.decodeWeightPrecision = precision
+            let suffix = precision == .f32 ? "" : " \(precision.rawValue)"
+            for group in [8, 16, 32] {
+                let generator = BatchGenerator(model: llama, maximumConcurrentSequences: group)
+                var seed: UInt64 = 1
+                var decodeRates: [Double] = []
+                let parameters = SamplingParameters(temperature: 1, topK: 0, topP: 1, maxNewTokens: 128)
+                var failure: Error?
+                let row = measure(section: "sampling", name: "\(group) seqs x 128 new, prompt \(prompt.count)\(suffix)",
+                                  unit: "tokens/s", detail: "") {
+                    var p = parameters
+                    p.seed = seed
+                    seed += 1
+                    do {
+                        let batch = try generator.complete(CompletionRequest(prompts: [prompt], samplesPerPrompt: group, parameters: p),
+                                                           decoder: nil)
+                        decodeRates.append(Double(batch.statistics.generatedTokens - group) / max(1e-9, batch.statistics.decodeSeconds))
+                        return Double(batch.statistics.generatedTokens)
+                    } catch {
+                        failure = error
+                        return 0
+                    }
                 }
+                if let failure { throw failure }
+                var withDetail = row
+                decodeRates.sort()
+                withDetail.detail = "\(precision.rawValue) decode weights; wall of the whole call incl. prefill; "
+                    + String(format: "decode steps alone %.1f tokens/s", decodeRates[decodeRates.count / 2])
+                emit(withDetail)
             }
-            if let failure { throw failure }
-            var withDetail = row
-            decodeRates.sort()
-            withDetail.detail = String(format: "wall of the whole call incl. prefill; decode steps alone %.1f tokens/s",
-                                       decodeRates[decodeRates.count / 2])
-            emit(withDetail)
         }
     }
 

@@ -54,7 +54,7 @@ struct BenchGRPOCommand: ParsableCommand {
                                        style: try GRPORunSetup.promptStyle(recipe.settings, tokenizer: tokenizer), seed: 1)
         let rewards = try GRPORunSetup.rewards(recipe.configuration, task: verifiable, registry: registry)
         let trainer = try GRPOTrainer(policy: policy, tokenizer: tokenizer, rewards: rewards, configuration: recipe.configuration)
-        print("loaded \(model) (\(policy.parameters.count) parameters, fp32) and built policy + reference in "
+        print("loaded \(model) (\(policy.parameters.count) parameters, fp32; sampler on \(recipe.configuration.samplerPrecision.rawValue) weights) and built policy + reference in "
               + String(format: "%.1f s; RSS %.0f MiB", Date().timeIntervalSince(loadStart), Self.status("VmRSS") / 1024))
         for _ in 0..<steps {
             let cpuStart = Self.cpuSeconds()
