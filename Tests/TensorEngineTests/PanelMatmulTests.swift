@@ -4,8 +4,8 @@ import Testing
 
 /// The decode GEMM on packed 16-wide weight panels against the naive product.
 @Suite struct PanelMatmulTests {
-    /// Row counts that use every tile (6, 2, 1 rows) and output widths that end in a partial panel.
-    @Test(arguments: [(1, 16), (7, 37), (13, 5), (32, 48)])
+    /// Row counts that use every tile (6, 4, 2, 1 rows) and output widths that end in a partial panel.
+    @Test(arguments: [(1, 16), (3, 21), (5, 37), (8, 16), (13, 5), (16, 37), (32, 48)])
     func packedProductMatchesNaive(rows: Int, outF: Int) {
         let inF = 29
         let x = randomDoubles(rows * inF, seed: 61).floats, w = randomDoubles(outF * inF, seed: 62).floats
@@ -102,7 +102,7 @@ import Testing
 
     /// bf16 panels give the product of the bf16-rounded weight (float32 accumulation), for every tile and a
     /// partial last panel; past `panelRowLimit` rows too (bf16 panels serve every row count).
-    @Test(arguments: [(1, 16), (7, 37), (13, 5), (40, 48)])
+    @Test(arguments: [(1, 16), (7, 37), (8, 33), (13, 5), (16, 16), (40, 48)])
     func bf16PanelsGiveTheRoundedWeightsProduct(rows: Int, outF: Int) {
         let inF = 29
         let x = randomDoubles(rows * inF, seed: 91).floats, w = randomDoubles(outF * inF, seed: 92).floats

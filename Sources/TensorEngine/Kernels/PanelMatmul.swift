@@ -149,6 +149,28 @@ private func tile6<L: PanelLanes>(_: L.Type, _ out: UnsafeMutablePointer<Float>,
     storeRow(out + 5 * n, a50, a51, lanes: lanes)
 }
 
+/// Four rows against one panel (8 accumulators: enough independent FMA chains to keep both FMA units busy,
+/// which two rows are not).
+@inline(__always)
+private func tile4<L: PanelLanes>(_: L.Type, _ out: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>,
+                                  _ panel: UnsafeRawPointer, k: Int, n: Int, lanes: Int) {
+    var a00 = SIMD8<Float>(repeating: 0), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00, a30 = a00, a31 = a00
+    let x0 = x, x1 = x0 + k, x2 = x1 + k, x3 = x2 + k
+    var p = panel
+    for i in 0..<k {
+        let (w0, w1) = L.load(p)
+        let b0 = SIMD8<Float>(repeating: x0[i]); a00 = a00.addingProduct(b0, w0); a01 = a01.addingProduct(b0, w1)
+        let b1 = SIMD8<Float>(repeating: x1[i]); a10 = a10.addingProduct(b1, w0); a11 = a11.addingProduct(b1, w1)
+        let b2 = SIMD8<Float>(repeating: x2[i]); a20 = a20.addingProduct(b2, w0); a21 = a21.addingProduct(b2, w1)
+        let b3 = SIMD8<Float>(repeating: x3[i]); a30 = a30.addingProduct(b3, w0); a31 = a31.addingProduct(b3, w1)
+        p += L.stepBytes
+    }
+    storeRow(out, a00, a01, lanes: lanes)
+    storeRow(out + n, a10, a11, lanes: lanes)
+    storeRow(out + 2 * n, a20, a21, lanes: lanes)
+    storeRow(out + 3 * n, a30, a31, lanes: lanes)
+}
+
 /// Two rows against one panel.
 @inline(__always)
 private func tile2<L: PanelLanes>(_: L.Type, _ out: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>,
@@ -188,9 +210,12 @@ private func panelRows<L: PanelLanes>(
     rows m: Int, inFeatures k: Int, outFeatures n: Int
 ) {
     let lanes = min(panelWidth, n - column)
+    // Six-row tiles, except that 8 remaining rows go as 4 + 4 (not 6 + 2: a two-row tile has too few FMA chains
+    // to hide their latency), so 8 = 4 + 4, 16 = 6 + 6 + 4, 32 = 6 · 4 + 4 + 4.
     var r = 0
-    while r + 6 <= m { tile6(L.self, out + r * n + column, inp + r * k, panel, k: k, n: n, lanes: lanes); r += 6 }
-    while r + 2 <= m { tile2(L.self, out + r * n + column, inp + r * k, panel, k: k, n: n, lanes: lanes); r += 2 }
+    while m - r >= 6 && m - r != 8 { tile6(L.self, out + r * n + column, inp + r * k, panel, k: k, n: n, lanes: lanes); r += 6 }
+    while m - r >= 4 { tile4(L.self, out + r * n + column, inp + r * k, panel, k: k, n: n, lanes: lanes); r += 4 }
+    while m - r >= 2 { tile2(L.self, out + r * n + column, inp + r * k, panel, k: k, n: n, lanes: lanes); r += 2 }
     if r < m { tile1(L.self, out + r * n + column, inp + r * k, panel, k: k, lanes: lanes) }
 }
 
