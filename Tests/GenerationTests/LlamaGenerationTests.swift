@@ -51,6 +51,23 @@ import Testing
         }
     }
 
+    /// Logits of prefilling `prompts` into one slot each, then of four decode steps over all slots (fixed tokens).
+    static func prefillAndDecode(_ model: LlamaModel) -> [Float] {
+        let v = configuration.vocabularySize, n = prompts.count
+        let cache = KVCache(configuration: configuration, slots: n, capacity: 32)
+        var all: [Float] = []
+        for (slot, prompt) in prompts.enumerated() { all += model.prefill(tokens: prompt, slot: slot, cache: cache) }
+        var logits = [Float](repeating: 0, count: n * v)
+        for step in 0..<4 {
+            let tokens = (0..<n).map { Int32(($0 * 7 + step * 3) % v) }
+            logits.withUnsafeMutableBufferPointer {
+                model.decodeStep(tokens: tokens, slots: Array(0..<n), cache: cache, logits: $0.baseAddress!)
+            }
+            all += logits
+        }
+        return all
+    }
+
     /// Decode steps on packed panels (what `BatchGenerator` uses) give the logits of the unpacked path, with
     /// the panels in memory of their own or in the borrowed gradient buffer; releasing them restores the
     /// unpacked path.
@@ -58,21 +75,7 @@ import Testing
         let model = try Self.model()
         model.decodePanelsBorrowGradientMemory = borrowGradients
         if borrowGradients { model.zeroGradients() }  // allocates the buffer to borrow
-        let v = Self.configuration.vocabularySize, n = Self.prompts.count
-        func run() -> [Float] {
-            let cache = KVCache(configuration: Self.configuration, slots: n, capacity: 32)
-            var all: [Float] = []
-            for (slot, prompt) in Self.prompts.enumerated() { all += model.prefill(tokens: prompt, slot: slot, cache: cache) }
-            var logits = [Float](repeating: 0, count: n * v)
-            for step in 0..<4 {
-                let tokens = (0..<n).map { Int32(($0 * 7 + step * 3) % v) }
-                logits.withUnsafeMutableBufferPointer {
-                    model.decodeStep(tokens: tokens, slots: Array(0..<n), cache: cache, logits: $0.baseAddress!)
-                }
-                all += logits
-            }
-            return all
-        }
+        func run() -> [Float] { Self.prefillAndDecode(model) }
         let plain = run()
         model.prepareDecodePanels()
         #expect(model.hasDecodePanels)
@@ -96,29 +99,14 @@ import Testing
                 values[i] = Float((Double(values[i]) / ulp).rounded(.toNearestOrEven) * ulp)
             }
         }
-        let v = Self.configuration.vocabularySize, n = Self.prompts.count
-        func run(_ model: LlamaModel) -> [Float] {
-            let cache = KVCache(configuration: Self.configuration, slots: n, capacity: 32)
-            var all: [Float] = []
-            for (slot, prompt) in Self.prompts.enumerated() { all += model.prefill(tokens: prompt, slot: slot, cache: cache) }
-            var logits = [Float](repeating: 0, count: n * v)
-            for step in 0..<4 {
-                let tokens = (0..<n).map { Int32(($0 * 5 + step * 2) % v) }
-                logits.withUnsafeMutableBufferPointer {
-                    model.decodeStep(tokens: tokens, slots: Array(0..<n), cache: cache, logits: $0.baseAddress!)
-                }
-                all += logits
-            }
-            return all
-        }
-        let exact = run(model), reference = run(rounded)
+        let exact = Self.prefillAndDecode(model), reference = Self.prefillAndDecode(rounded)
         model.decodeWeightPrecision = .bf16
         model.prepareDecodePanels()
-        let bf16 = run(model)
+        let bf16 = Self.prefillAndDecode(model)
         model.releaseDecodePanels()
         #expect(zip(reference, bf16).allSatisfy { abs($0 - $1) <= 1e-5 * max(1, abs($0)) })
         #expect(zip(exact, bf16).contains { abs($0 - $1) > 1e-4 }, "bf16 decoding differs from the f32 model")
-        #expect(run(model) == exact, "released panels restore the f32 path")
+        #expect(Self.prefillAndDecode(model) == exact, "released panels restore the f32 path")
     }
 
     @Test func releasingTheCacheAndWorkingMemoryChangesNoResult() throws {
