@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import TensorEngine
 
@@ -71,6 +72,32 @@ import Testing
                                 kvHead: head / (h / hkv), headDim: d, queryStride: h * d, kvStride: hkv * d)
         }
         #expect(closeness(out, Array(ref[(start * h * d)...]), rtol: 1e-5, atol: 1e-6) <= 1)
+    }
+
+    /// The one-query decode path against softmax(q·k/√D)·v computed in Double here, at head widths with and
+    /// without a 64-column block and a scalar tail, and key counts around the four-key groups.
+    @Test(arguments: [(64, 1), (64, 7), (64, 13), (40, 9), (8, 5), (80, 4)])
+    func cachedDecodeAttentionMatchesDoubleReference(headDim: Int, keys: Int) {
+        let heads = 3, kvHeads = 1
+        let q = randomDoubles(heads * headDim, seed: 81), k = randomDoubles(keys * kvHeads * headDim, seed: 82)
+        let v = randomDoubles(keys * kvHeads * headDim, seed: 83)
+        var out = [Float](repeating: .nan, count: heads * headDim), scratch = [Float](repeating: 0, count: keys)
+        let qf = q.floats, kf = k.floats, vf = v.floats
+        for head in 0..<heads {
+            cachedAttentionHead(&out, qf, kf, vf, scratch: &scratch, rows: 1, start: keys - 1, head: head, kvHead: 0,
+                                headDim: headDim, queryStride: heads * headDim, kvStride: kvHeads * headDim)
+        }
+        var reference = [Double](repeating: 0, count: heads * headDim)
+        for head in 0..<heads {
+            let scores = (0..<keys).map { s in
+                (0..<headDim).reduce(0.0) { $0 + q[head * headDim + $1] * k[s * headDim + $1] } / Double(headDim).squareRoot()
+            }
+            let top = scores.max()!, weights = scores.map { exp($0 - top) }, total = weights.reduce(0, +)
+            for c in 0..<headDim {
+                reference[head * headDim + c] = (0..<keys).reduce(0.0) { $0 + weights[$1] / total * v[$1 * headDim + c] }
+            }
+        }
+        #expect(closeness(out, reference.floats, rtol: 1e-5, atol: 1e-6) <= 1)
     }
 
     // Packed rows: row 0 holds a 2-token prompt, then continuation A (tokens 2, 3), then continuation B

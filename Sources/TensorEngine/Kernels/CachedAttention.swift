@@ -21,15 +21,9 @@ package func cachedAttentionHead(
     let qh = q + head * d, oh = out + head * d
     let kh = keys + kvHead * d, vh = values + kvHead * d
     if rows == 1 {
-        for s in 0..<total { scratch[s] = dot(qh, kh + s * kvStride, count: d) * scale }
+        decodeScores(scratch, qh, kh, count: total, stride: kvStride, width: d, scale: scale)
         maskedSoftmaxRow(scratch, allowed: total, total: total, mask: nil)
-        for c in 0..<d { oh[c] = 0 }
-        for s in 0..<total {
-            let p = scratch[s], pv = SIMD16<Float>(repeating: p), v = vh + s * kvStride
-            var c = 0
-            while c + 16 <= d { store16(load16(oh, c).addingProduct(pv, load16(v, c)), oh, c); c += 16 }
-            while c < d { oh[c] += p * v[c]; c += 1 }
-        }
+        weightedRowSum(oh, scratch, vh, count: total, stride: kvStride, width: d)
         return
     }
     BLAS.sgemm(.none, .transposed, m: rows, n: total, k: d, alpha: scale, a: qh, lda: queryStride, b: kh, ldb: kvStride,
@@ -37,4 +31,62 @@ package func cachedAttentionHead(
     for r in 0..<rows { maskedSoftmaxRow(scratch + r * total, allowed: start + r + 1, total: total, mask: nil) }
     BLAS.sgemm(.none, .none, m: rows, n: d, k: total, a: scratch, lda: total, b: vh, ldb: kvStride,
                beta: 0, c: oh, ldc: queryStride)
+}
+
+/// scores[s] = scale · (q · keys[s]) for s < count, four keys at a time so that four FMA chains run side by side
+/// (one key's 16-lane chain alone waits on FMA latency). Each sum is formed in the order `dot` uses.
+@inline(__always)
+private func decodeScores(_ scores: UnsafeMutablePointer<Float>, _ q: UnsafePointer<Float>, _ keys: UnsafePointer<Float>,
+                          count: Int, stride: Int, width d: Int, scale: Float) {
+    let vectorEnd = d - d % 16
+    var s = 0
+    while s + 4 <= count {
+        let k0 = keys + s * stride, k1 = k0 + stride, k2 = k1 + stride, k3 = k2 + stride
+        var a0 = SIMD16<Float>(repeating: 0), a1 = a0, a2 = a0, a3 = a0
+        var c = 0
+        while c < vectorEnd {
+            let x = load16(q, c)
+            a0 = a0.addingProduct(x, load16(k0, c)); a1 = a1.addingProduct(x, load16(k1, c))
+            a2 = a2.addingProduct(x, load16(k2, c)); a3 = a3.addingProduct(x, load16(k3, c))
+            c += 16
+        }
+        var t0 = a0.sum(), t1 = a1.sum(), t2 = a2.sum(), t3 = a3.sum()
+        while c < d {
+            t0 += q[c] * k0[c]; t1 += q[c] * k1[c]; t2 += q[c] * k2[c]; t3 += q[c] * k3[c]
+            c += 1
+        }
+        scores[s] = t0 * scale; scores[s + 1] = t1 * scale; scores[s + 2] = t2 * scale; scores[s + 3] = t3 * scale
+        s += 4
+    }
+    while s < count { scores[s] = dot(q, keys + s * stride, count: d) * scale; s += 1 }
+}
+
+/// out[c] = Σ_s weights[s] · rows[s][c] for c < width, with 64 columns at a time accumulated in registers
+/// (instead of reading and writing `out` once per row).
+@inline(__always)
+private func weightedRowSum(_ out: UnsafeMutablePointer<Float>, _ weights: UnsafePointer<Float>, _ rows: UnsafePointer<Float>,
+                            count: Int, stride: Int, width d: Int) {
+    let vectorEnd = d - d % 16
+    var c0 = 0
+    while c0 + 64 <= vectorEnd {
+        var a0 = SIMD16<Float>(repeating: 0), a1 = a0, a2 = a0, a3 = a0
+        for s in 0..<count {
+            let p = SIMD16<Float>(repeating: weights[s]), v = rows + s * stride + c0
+            a0 = a0.addingProduct(p, load16(v, 0)); a1 = a1.addingProduct(p, load16(v, 16))
+            a2 = a2.addingProduct(p, load16(v, 32)); a3 = a3.addingProduct(p, load16(v, 48))
+        }
+        store16(a0, out, c0); store16(a1, out, c0 + 16); store16(a2, out, c0 + 32); store16(a3, out, c0 + 48)
+        c0 += 64
+    }
+    while c0 < vectorEnd {
+        var a = SIMD16<Float>(repeating: 0)
+        for s in 0..<count { a = a.addingProduct(SIMD16<Float>(repeating: weights[s]), load16(rows + s * stride, c0)) }
+        store16(a, out, c0)
+        c0 += 16
+    }
+    for c in vectorEnd..<d {
+        var sum: Float = 0
+        for s in 0..<count { sum += weights[s] * rows[s * stride + c] }
+        out[c] = sum
+    }
 }
