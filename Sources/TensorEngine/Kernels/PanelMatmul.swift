@@ -11,7 +11,8 @@
 // (widening a panel once into float32 scratch for all row tiles measured slower: the scratch leaves L1).
 // Measured (2 threads, Zen 3, SmolLM2 shapes; `r1 bench --sections gemm`, "panels" rows, same run, load 1.5–1.9):
 // f32:  M = 8: 36–46 GFLOP/s (small-batch kernel 30–33); M = 16: 56–63 (32–44); M = 32: 81–91 (OpenBLAS 59–76).
-// bf16: M = 8: 56–78; M = 16: 68–85; M = 32: 97–106.
+// bf16: M = 8: 56–78; M = 16: 68–85; M = 32: 97–106. Then the four-row tile (8 = 4 + 4, 16 = 6 + 6 + 4): sampling
+// 8 / 16 / 32 sequences +9 / +29 / +9 % at f32 (BENCHMARKS.md).
 
 /// Output features per panel.
 package let panelWidth = 16
