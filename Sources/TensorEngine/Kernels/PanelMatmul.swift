@@ -40,6 +40,8 @@ package func panelStorageBytes(outFeatures n: Int, inFeatures k: Int, precision:
 }
 
 /// The bfloat16 nearest to `x` (ties to even), as its bit pattern; NaN stays a (quiet) NaN.
+/// The same rule as ModelFormats' `HalfPrecision.bfloat16Bits(from:)` (the file writers' copy): the engine sits
+/// below the file formats and cannot import them, and each copy has its own hand-worked test.
 @inline(__always)
 package func bfloat16Bits(_ x: Float) -> UInt16 {
     let bits = x.bitPattern
