@@ -1,5 +1,5 @@
 // Coarse-grained parallelism for the engine: per sequence, per head group, per half of a large GEMM.
-// platform.md §3: a dispatch costs microseconds, so only split work worth milliseconds.
+// platform.md §3: a libdispatch dispatch costs microseconds; `WorkerPool` keeps helpers spinning between jobs.
 import Dispatch
 import Foundation
 
@@ -29,17 +29,45 @@ public enum Parallel {
             for item in 0..<items { body(0, item) }
             return
         }
-        withoutActuallyEscaping(body) { escapable in
-            let box = UncheckedBody(run: escapable)
-            DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                var item = worker
-                while item < items { box.run(worker, item); item += workers }
-            }
+        let share = { (worker: Int) in
+            var item = worker
+            while item < items { body(worker, item); item += workers }
         }
+        // The pool's spinning helpers start in well under a microsecond; when another thread (or an enclosing
+        // job) holds the pool, libdispatch splits the work instead.
+        if WorkerPool.shared.run(workers: workers, share) { return }
+        withoutActuallyEscaping(share) { escapable in
+            let box = UncheckedBody(run: escapable)
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in box.run(worker) }
+        }
+    }
+
+    /// Runs `body` over contiguous chunks of `0..<count`, one per worker, when there are at least `grain`
+    /// items per worker; otherwise (and inside another parallel job, or when the pool is busy) runs
+    /// `body(0..<count)` on the calling thread. Chunk boundaries are multiples of `alignment`, so a SIMD kernel
+    /// with a scalar tail treats every item exactly as one serial call would: results do not depend on the
+    /// thread count.
+    /// - Parameters:
+    ///   - count: number of items. - alignment: boundaries are multiples of this (e.g. the SIMD width).
+    ///   - grain: fewest items worth a worker (a dispatch costs about a microsecond).
+    ///   - body: the work for one chunk; must only write memory owned by its items.
+    package static func chunks(_ count: Int, alignment: Int = 16, grain: Int = 32_768, _ body: (Range<Int>) -> Void) {
+        let workers = min(threadCount, count / max(1, grain))
+        if workers <= 1 || WorkerPool.shared.isBusy {
+            body(0..<count)
+            return
+        }
+        let units = (count + alignment - 1) / alignment
+        let ran = WorkerPool.shared.run(workers: workers) { worker in
+            let lo = min(count, units * worker / workers * alignment)
+            let hi = worker == workers - 1 ? count : min(count, units * (worker + 1) / workers * alignment)
+            if lo < hi { body(lo..<hi) }
+        }
+        if !ran { body(0..<count) }
     }
 
     /// Carries the non-Sendable body into `concurrentPerform`; callers guarantee disjoint writes.
     private struct UncheckedBody: @unchecked Sendable {
-        let run: (Int, Int) -> Void
+        let run: (Int) -> Void
     }
 }
