@@ -79,8 +79,9 @@ extension LlamaModel {
         if let existing = keep ? training : scoring, existing.batch == batch.batch, existing.length == batch.length {
             state = existing
         } else {
+            let previous = keep ? training : scoring
             if keep { training = nil } else { scoring = nil }
-            state = TrainingState(configuration: cfg, batch: batch.batch, length: batch.length, keep: keep)
+            state = TrainingState(configuration: cfg, batch: batch.batch, length: batch.length, keep: keep, reusing: previous)
             if keep { training = state } else { scoring = state }
         }
         state.hasActivations = false
@@ -139,7 +140,8 @@ extension LlamaModel {
     /// Final norm + LM head + log-prob gather at `rows` (indices into [N]) for `targets`.
     private func headForward(_ s: TrainingState, rows: [Int], targets: [Int32], keep: Bool) -> ([Float], [Float]) {
         let cfg = configuration, c = cfg.hiddenSize, v = cfg.vocabularySize, m = rows.count
-        let ws = Workspace()
+        let ws = s.headWorkspace
+        ws.rewind()  // the previous head pass's buffers of this state are no longer read
         let gathered = ws.floats(m * c), input = ws.floats(m * c), rstd = ws.floats(m)
         let final = s.residual(cfg.layerCount)
         for (j, row) in rows.enumerated() { (gathered + j * c).update(from: final + row * c, count: c) }
@@ -172,7 +174,6 @@ extension LlamaModel {
         s.headInput = input
         s.headRstd = rstd
         s.headLogits = keepLogits ? allLogits : nil
-        s.headWorkspace = ws
         _ = gathered
         return (logProbs, entropies)
     }
@@ -190,7 +191,8 @@ extension LlamaModel {
         let grads: UnsafeMutablePointer<Float>? = loraAdapter == nil ? gradients.pointer : nil
         let lora = loraActivations.flatMap { $0.active ? $0 : nil }
         let n = s.batch * s.length, c = cfg.hiddenSize, v = cfg.vocabularySize, m = s.headRows.count
-        let ws = Workspace()
+        let ws = backwardWorkspace
+        ws.rewind()
         let dresidual = ws.floats(n * c)
         // LM head and final norm, chunk by chunk, recomputing logits.
         if m > 0, let input = s.headInput, let rstd = s.headRstd {

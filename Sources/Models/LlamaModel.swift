@@ -20,6 +20,9 @@ public final class LlamaModel: @unchecked Sendable {
     /// Buffers of forwards without kept activations (scoring, reference log-probs, `logits`), held apart so
     /// such a forward neither invalidates nor reallocates the kept training activations.
     var scoring: TrainingState?
+    /// Scratch of `backward` (gradients of the activations), reused by the next backward until
+    /// `releaseWorkingMemory()`.
+    var backwardWorkspace = Workspace()
     /// Largest LM-head logits [M, V] (in floats) that `tokenLogProbs(_:keepActivations: true)` keeps for the
     /// backward (default 128 Mi floats = 512 MiB); above it the backward recomputes the logits chunk by chunk
     /// (one extra LM-head GEMM) instead of holding M·V floats.
@@ -73,12 +76,14 @@ public final class LlamaModel: @unchecked Sendable {
     var gradientStorageIfAllocated: ParameterBuffer? { gradientStorage }
 
     /// Frees the working buffers kept between calls — the activations of the last training forward (so a
-    /// `backward` must not follow), the scoring buffers and the decode scratch; weights and gradients stay.
+    /// `backward` must not follow), the scoring and backward buffers (which later passes would otherwise reuse)
+    /// and the decode scratch; weights and gradients stay.
     /// Later calls allocate what they need again. A trainer calls this after its update, so the buffers of one
     /// phase (training) are not resident during the next (sampling).
     public func releaseWorkingMemory() {
         training = nil
         scoring = nil
+        backwardWorkspace = Workspace()
         decodeScratch = nil
         decodePanels = nil
         loraActivations = nil

@@ -44,13 +44,18 @@ final class TrainingState {
     var headLogits: UnsafeMutablePointer<Float>?  // [M, V] when within LlamaModel.keptLogitsBudget, else nil
     var headWorkspace = Workspace()
 
-    init(configuration cfg: LlamaConfiguration, batch: Int, length: Int, keep: Bool) {
+    /// Buffers for a [batch, length] pass.
+    /// - Parameter previous: a state of the same kind (`keep`) whose buffers this one takes over (rewound, so
+    ///   they are zeroed and reused where large enough); `previous` must not be used afterwards.
+    init(configuration cfg: LlamaConfiguration, batch: Int, length: Int, keep: Bool, reusing previous: TrainingState? = nil) {
         self.batch = batch
         self.length = length
         self.keep = keep
         let n = batch * length, c = cfg.hiddenSize
-        let workspace = Workspace()
+        let workspace = previous?.workspace ?? Workspace()
+        workspace.rewind()
         self.workspace = workspace
+        if let previous { headWorkspace = previous.headWorkspace }
         tokens = workspace.ints(n)
         positions = workspace.ints(n)
         keyMask = workspace.floats(n)
