@@ -71,9 +71,10 @@ public final class BatchGenerator<Model: DecodingModel>: CompletionSampler {
     public func complete(_ request: CompletionRequest, decoder: TokenTextDecoder?) throws -> CompletionBatch {
         let parameters = request.parameters
         try validate(request, decoder: decoder)
+        let start = ContinuousClock.now
         model.beginDecoding()
         defer { model.endDecoding() }
-        let start = ContinuousClock.now
+        let preparationSeconds = Self.seconds(since: start)
         let vocabularySize = model.vocabularySize
         let group = request.samplesPerPrompt
         let sampler = try Sampler(vocabularySize: vocabularySize, parameters: parameters)
@@ -83,7 +84,7 @@ public final class BatchGenerator<Model: DecodingModel>: CompletionSampler {
         let capacity = (request.prompts.map(\.count).max() ?? 0) + parameters.maxNewTokens
         let cache = prepareCache(slots: slotCount, capacity: capacity)
 
-        var statistics = GenerationStatistics()
+        var statistics = GenerationStatistics(preparationSeconds: preparationSeconds)
         var finished: [Completion] = []
         finished.reserveCapacity(request.prompts.count * group)
         var freeSlots = Array((0..<slotCount).reversed())

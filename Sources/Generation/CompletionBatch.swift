@@ -27,6 +27,8 @@ public struct GenerationStatistics: Sendable, Equatable, Hashable, Codable {
     public var decodeSteps: Int
     /// Largest number of sequences decoded together in one step.
     public var peakBatchSize: Int
+    /// Seconds spent preparing the model for the call (`DecodingModel.beginDecoding`: packing the weights).
+    public var preparationSeconds: Double
     /// Seconds spent in prefill (including the first token's sampling).
     public var prefillSeconds: Double
     /// Seconds spent in decode steps and their sampling.
@@ -40,13 +42,15 @@ public struct GenerationStatistics: Sendable, Equatable, Hashable, Codable {
     ///   - generatedTokens: tokens generated.
     ///   - decodeSteps: batched decode steps.
     ///   - peakBatchSize: largest decode batch.
+    ///   - preparationSeconds: time to prepare the model (weight packing).
     ///   - prefillSeconds: prefill time.
     ///   - decodeSeconds: decode time.
     ///   - totalSeconds: total time.
     public init(
         promptTokens: Int = 0, generatedTokens: Int = 0, decodeSteps: Int = 0, peakBatchSize: Int = 0,
-        prefillSeconds: Double = 0, decodeSeconds: Double = 0, totalSeconds: Double = 0
+        preparationSeconds: Double = 0, prefillSeconds: Double = 0, decodeSeconds: Double = 0, totalSeconds: Double = 0
     ) {
+        self.preparationSeconds = preparationSeconds
         self.promptTokens = promptTokens
         self.generatedTokens = generatedTokens
         self.decodeSteps = decodeSteps

@@ -11,16 +11,18 @@ package func rmsnormForward(
     _ out: UnsafeMutablePointer<Float>, _ rstd: UnsafeMutablePointer<Float>?, _ inp: UnsafePointer<Float>,
     _ weight: UnsafePointer<Float>, rows: Int, channels: Int, epsilon: Float
 ) {
-    for n in 0..<rows {
-        let x = inp + n * channels
-        let y = out + n * channels
-        let s = dot(x, x, count: channels) / Float(channels)
-        let r = 1 / (s + epsilon).squareRoot()
-        rstd?[n] = r
-        let rv = SIMD16<Float>(repeating: r)
-        var c = 0
-        while c + 16 <= channels { store16(load16(x, c) * rv * load16(weight, c), y, c); c += 16 }
-        while c < channels { y[c] = x[c] * r * weight[c]; c += 1 }
+    Parallel.chunks(rows, alignment: 1, grain: max(1, 32_768 / max(1, channels))) { rowRange in
+        for n in rowRange {
+            let x = inp + n * channels
+            let y = out + n * channels
+            let s = dot(x, x, count: channels) / Float(channels)
+            let r = 1 / (s + epsilon).squareRoot()
+            rstd?[n] = r
+            let rv = SIMD16<Float>(repeating: r)
+            var c = 0
+            while c + 16 <= channels { store16(load16(x, c) * rv * load16(weight, c), y, c); c += 16 }
+            while c < channels { y[c] = x[c] * r * weight[c]; c += 1 }
+        }
     }
 }
 

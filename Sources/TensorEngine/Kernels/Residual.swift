@@ -5,9 +5,11 @@
 package func residualForward(
     _ out: UnsafeMutablePointer<Float>, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int
 ) {
-    var i = 0
-    while i + 16 <= count { store16(load16(a, i) + load16(b, i), out, i); i += 16 }
-    while i < count { out[i] = a[i] + b[i]; i += 1 }
+    Parallel.chunks(count) { range in
+        var i = range.lowerBound
+        while i + 16 <= range.upperBound { store16(load16(a, i) + load16(b, i), out, i); i += 16 }
+        while i < range.upperBound { out[i] = a[i] + b[i]; i += 1 }
+    }
 }
 
 /// Residual backward; accumulates `dout` into `da` and `db` (either may be nil).

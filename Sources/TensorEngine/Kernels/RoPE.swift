@@ -48,17 +48,19 @@ package func ropeForward(
     let d = table.headDim, half = d / 2
     table.cosines.withUnsafeBufferPointer { cosines in
         table.sines.withUnsafeBufferPointer { sines in
-            for n in 0..<rows {
-                let p = Int(positions[n])
-                precondition(p >= 0 && p < table.maxPositions, "RoPE position \(p) outside 0..<\(table.maxPositions)")
-                let cs = cosines.baseAddress! + p * half, sn = sines.baseAddress! + p * half
-                for h in 0..<heads {
-                    let x = inp + (n * heads + h) * d
-                    let y = out + (n * heads + h) * d
-                    for i in 0..<half {
-                        let a = x[i], b = x[i + half]
-                        y[i] = a * cs[i] - b * sn[i]
-                        y[i + half] = b * cs[i] + a * sn[i]
+            Parallel.chunks(rows, alignment: 1, grain: max(1, 32_768 / max(1, heads * d))) { rowRange in
+                for n in rowRange {
+                    let p = Int(positions[n])
+                    precondition(p >= 0 && p < table.maxPositions, "RoPE position \(p) outside 0..<\(table.maxPositions)")
+                    let cs = cosines.baseAddress! + p * half, sn = sines.baseAddress! + p * half
+                    for h in 0..<heads {
+                        let x = inp + (n * heads + h) * d
+                        let y = out + (n * heads + h) * d
+                        for i in 0..<half {
+                            let a = x[i], b = x[i + half]
+                            y[i] = a * cs[i] - b * sn[i]
+                            y[i + half] = b * cs[i] + a * sn[i]
+                        }
                     }
                 }
             }
@@ -75,16 +77,18 @@ package func ropeBackward(
     let d = table.headDim, half = d / 2
     table.cosines.withUnsafeBufferPointer { cosines in
         table.sines.withUnsafeBufferPointer { sines in
-            for n in 0..<rows {
-                let p = Int(positions[n])
-                let cs = cosines.baseAddress! + p * half, sn = sines.baseAddress! + p * half
-                for h in 0..<heads {
-                    let g = dout + (n * heads + h) * d
-                    let dx = dinp + (n * heads + h) * d
-                    for i in 0..<half {
-                        let a = g[i], b = g[i + half]
-                        dx[i] += a * cs[i] + b * sn[i]
-                        dx[i + half] += b * cs[i] - a * sn[i]
+            Parallel.chunks(rows, alignment: 1, grain: max(1, 32_768 / max(1, heads * d))) { rowRange in
+                for n in rowRange {
+                    let p = Int(positions[n])
+                    let cs = cosines.baseAddress! + p * half, sn = sines.baseAddress! + p * half
+                    for h in 0..<heads {
+                        let g = dout + (n * heads + h) * d
+                        let dx = dinp + (n * heads + h) * d
+                        for i in 0..<half {
+                            let a = g[i], b = g[i + half]
+                            dx[i] += a * cs[i] + b * sn[i]
+                            dx[i + half] += b * cs[i] - a * sn[i]
+                        }
                     }
                 }
             }

@@ -1,13 +1,18 @@
 // SwiGLU (Llama MLP gate): out = silu(gate) ⊙ up, silu(x) = x · σ(x).
 // Backward: dgate += dout · up · σ(x)(1 + x(1 − σ(x))),  dup += dout · silu(x).
 
-/// SwiGLU forward (SIMD).
+/// SwiGLU forward (SIMD; large counts split across workers).
 /// - Parameters: out: [N·I], overwritten. gate: [N·I]. up: [N·I]. count: N·I.
 package func swigluForward(
     _ out: UnsafeMutablePointer<Float>, _ gate: UnsafePointer<Float>, _ up: UnsafePointer<Float>, count: Int
 ) {
-    let one = SIMD16<Float>(repeating: 1)
-    var i = 0
+    Parallel.chunks(count) { range in swigluForward(out, gate, up, range: range) }
+}
+
+@inline(__always)
+private func swigluForward(_ out: UnsafeMutablePointer<Float>, _ gate: UnsafePointer<Float>, _ up: UnsafePointer<Float>, range: Range<Int>) {
+    let one = SIMD16<Float>(repeating: 1), count = range.upperBound
+    var i = range.lowerBound
     while i + 16 <= count {
         let x = load16(gate, i)
         let sigmoid = one / (one + simdExp(-x))
@@ -23,8 +28,16 @@ package func swigluBackward(
     _ dgate: UnsafeMutablePointer<Float>, _ dup: UnsafeMutablePointer<Float>, _ dout: UnsafePointer<Float>,
     _ gate: UnsafePointer<Float>, _ up: UnsafePointer<Float>, count: Int
 ) {
-    let one = SIMD16<Float>(repeating: 1)
-    var i = 0
+    Parallel.chunks(count) { range in swigluBackward(dgate, dup, dout, gate, up, range: range) }
+}
+
+@inline(__always)
+private func swigluBackward(
+    _ dgate: UnsafeMutablePointer<Float>, _ dup: UnsafeMutablePointer<Float>, _ dout: UnsafePointer<Float>,
+    _ gate: UnsafePointer<Float>, _ up: UnsafePointer<Float>, range: Range<Int>
+) {
+    let one = SIMD16<Float>(repeating: 1), count = range.upperBound
+    var i = range.lowerBound
     while i + 16 <= count {
         let x = load16(gate, i), g = load16(dout, i), u = load16(up, i)
         let s = one / (one + simdExp(-x))

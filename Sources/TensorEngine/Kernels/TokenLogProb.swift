@@ -13,25 +13,27 @@ package func tokenLogProbForward(
     _ logits: UnsafePointer<Float>, _ targets: UnsafePointer<Int32>, temperature: Float, rows: Int, vocabulary: Int
 ) {
     let inv = 1 / temperature
-    for m in 0..<rows {
-        let row = logits + m * vocabulary
-        let zMax = maximum(row, count: vocabulary) * inv
-        let invV = SIMD16<Float>(repeating: inv), maxV = SIMD16<Float>(repeating: zMax)
-        var sum = SIMD16<Float>(repeating: 0), weighted = SIMD16<Float>(repeating: 0)
-        var j = 0
-        while j + 16 <= vocabulary {
-            let z = load16(row, j) * invV
-            let e = simdExp(z - maxV)
-            sum += e
-            weighted = weighted.addingProduct(e, z)
-            j += 16
+    Parallel.chunks(rows, alignment: 1, grain: max(1, 32_768 / max(1, vocabulary))) { rowRange in
+        for m in rowRange {
+            let row = logits + m * vocabulary
+            let zMax = maximum(row, count: vocabulary) * inv
+            let invV = SIMD16<Float>(repeating: inv), maxV = SIMD16<Float>(repeating: zMax)
+            var sum = SIMD16<Float>(repeating: 0), weighted = SIMD16<Float>(repeating: 0)
+            var j = 0
+            while j + 16 <= vocabulary {
+                let z = load16(row, j) * invV
+                let e = simdExp(z - maxV)
+                sum += e
+                weighted = weighted.addingProduct(e, z)
+                j += 16
+            }
+            var s = sum.sum(), w = weighted.sum()
+            while j < vocabulary { let z = row[j] * inv; let e = scalarExp(z - zMax); s += e; w += e * z; j += 1 }
+            let lse = zMax + Float.logarithm(s)
+            logSumExp?[m] = lse
+            logProbs[m] = row[Int(targets[m])] * inv - lse
+            entropy?[m] = lse - w / s
         }
-        var s = sum.sum(), w = weighted.sum()
-        while j < vocabulary { let z = row[j] * inv; let e = scalarExp(z - zMax); s += e; w += e * z; j += 1 }
-        let lse = zMax + Float.logarithm(s)
-        logSumExp?[m] = lse
-        logProbs[m] = row[Int(targets[m])] * inv - lse
-        entropy?[m] = lse - w / s
     }
 }
 
@@ -44,20 +46,22 @@ package func tokenLogProbBackward(
     _ logSumExp: UnsafePointer<Float>, _ targets: UnsafePointer<Int32>, temperature: Float, rows: Int, vocabulary: Int
 ) {
     let inv = 1 / temperature
-    for m in 0..<rows {
-        let g = dlogProbs[m]
-        if g == 0 { continue }
-        let row = logits + m * vocabulary, drow = dlogits + m * vocabulary
-        let invV = SIMD16<Float>(repeating: inv), lseV = SIMD16<Float>(repeating: logSumExp[m])
-        let scaleV = SIMD16<Float>(repeating: -g * inv)
-        var j = 0
-        while j + 16 <= vocabulary {
-            let p = simdExp(load16(row, j) * invV - lseV)
-            store16(load16(drow, j).addingProduct(p, scaleV), drow, j)
-            j += 16
+    Parallel.chunks(rows, alignment: 1, grain: max(1, 32_768 / max(1, vocabulary))) { rowRange in
+        for m in rowRange {
+            let g = dlogProbs[m]
+            if g == 0 { continue }
+            let row = logits + m * vocabulary, drow = dlogits + m * vocabulary
+            let invV = SIMD16<Float>(repeating: inv), lseV = SIMD16<Float>(repeating: logSumExp[m])
+            let scaleV = SIMD16<Float>(repeating: -g * inv)
+            var j = 0
+            while j + 16 <= vocabulary {
+                let p = simdExp(load16(row, j) * invV - lseV)
+                store16(load16(drow, j).addingProduct(p, scaleV), drow, j)
+                j += 16
+            }
+            while j < vocabulary { drow[j] -= g * inv * scalarExp(row[j] * inv - logSumExp[m]); j += 1 }
+            drow[Int(targets[m])] += g * inv
         }
-        while j < vocabulary { drow[j] -= g * inv * scalarExp(row[j] * inv - logSumExp[m]); j += 1 }
-        drow[Int(targets[m])] += g * inv
     }
 }
 

@@ -4,6 +4,7 @@
 // Not here: parameter groups beyond "decay / no decay" ranges, AMSGrad, fused mixed precision.
 
 import Foundation
+import TensorEngine
 
 /// Hyper-parameters of AdamW. Defaults are PyTorch's and TRL's (β1 0.9, β2 0.999, ε 1e-8).
 public struct AdamWConfiguration: Codable, Sendable, Equatable {
@@ -160,12 +161,23 @@ public struct AdamW: Sendable {
         var oneMinusBeta1: Float, oneMinusBeta2: Float, epsilon: Float
     }
 
-    /// The update over `range`: SIMD8 body (square roots per lane in scalar code: SIMD `squareRoot`
-    /// scalarises anyway, see platform.md §3) and a scalar tail.
-    @inline(__always)
+    /// The update over `range`, split across the engine's workers in chunks that start at multiples of 8 from
+    /// `range.lowerBound`, so every element takes the same (SIMD or tail) path as in one serial pass.
     private static func kernel(p: UnsafeMutableBufferPointer<Float>, g: UnsafeBufferPointer<Float>,
                                m: UnsafeMutableBufferPointer<Float>, v: UnsafeMutableBufferPointer<Float>,
                                range: Range<Int>, decay: Float, k: StepCoefficients) {
+        Parallel.chunks(range.count, alignment: 8, grain: 1 << 16) { chunk in
+            chunkKernel(p: p, g: g, m: m, v: v, range: (range.lowerBound + chunk.lowerBound)..<(range.lowerBound + chunk.upperBound),
+                        decay: decay, k: k)
+        }
+    }
+
+    /// The update over `range`: SIMD8 body (square roots per lane in scalar code: SIMD `squareRoot`
+    /// scalarises anyway, see platform.md §3) and a scalar tail.
+    @inline(__always)
+    private static func chunkKernel(p: UnsafeMutableBufferPointer<Float>, g: UnsafeBufferPointer<Float>,
+                                    m: UnsafeMutableBufferPointer<Float>, v: UnsafeMutableBufferPointer<Float>,
+                                    range: Range<Int>, decay: Float, k: StepCoefficients) {
         guard let pb = p.baseAddress, let gb = g.baseAddress, let mb = m.baseAddress, let vb = v.baseAddress
         else { return }
         let oneMinusBeta1 = k.oneMinusBeta1, oneMinusBeta2 = k.oneMinusBeta2
