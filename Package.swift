@@ -1,6 +1,6 @@
 // swift-tools-version:6.0
 // SwiftR1: R1-style reasoning RL (GRPO + verifiable rewards) in Swift.
-// Layers (one way): TensorEngine ← Models ← Generation; ModelFormats ← {Models, Tokenizers};
+// Layers (one way): CPUHints (C: prefetch) ← TensorEngine ← Models ← Generation; ModelFormats ← {Models, Tokenizers};
 // MathVerification, Sandbox ← Rewards; everything ← Training ← Trainers, Evaluation, Distillation ← r1;
 // Pipeline (runs r1's commands as stages) ← r1;
 // ModelExport and Serving sit on Models + Tokenizers.
@@ -34,7 +34,8 @@ let package = Package(
     ],
     targets: [
         // Engine layer
-        .target(name: "TensorEngine", swiftSettings: optimized),
+        .target(name: "CPUHints"),
+        .target(name: "TensorEngine", dependencies: ["CPUHints"], swiftSettings: optimized),
         .target(name: "ModelFormats", swiftSettings: optimized),
         .target(name: "Tokenizers", dependencies: ["ModelFormats"], swiftSettings: optimized),
         .target(name: "Models", dependencies: ["TensorEngine", "ModelFormats"], swiftSettings: optimized),

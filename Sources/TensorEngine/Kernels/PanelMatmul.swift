@@ -14,6 +14,8 @@
 // bf16: M = 8: 56–78; M = 16: 68–85; M = 32: 97–106. Then the four-row tile (8 = 4 + 4, 16 = 6 + 6 + 4): sampling
 // 8 / 16 / 32 sequences +9 / +29 / +9 % at f32 (BENCHMARKS.md).
 
+import CPUHints
+
 /// Output features per panel.
 package let panelWidth = 16
 
@@ -129,12 +131,13 @@ private func storeRow(_ out: UnsafeMutablePointer<Float>, _ a: SIMD8<Float>, _ b
 /// Six rows of `x` (stride K) against one panel; writes `lanes` outputs per row (stride N).
 @inline(__always)
 private func tile6<L: PanelLanes>(_: L.Type, _ out: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>,
-                                  _ panel: UnsafeRawPointer, k: Int, n: Int, lanes: Int) {
+                                  _ panel: UnsafeRawPointer, ahead: UnsafeRawPointer, k: Int, n: Int, lanes: Int) {
     var a00 = SIMD8<Float>(repeating: 0), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00
     var a30 = a00, a31 = a00, a40 = a00, a41 = a00, a50 = a00, a51 = a00
     let x0 = x, x1 = x0 + k, x2 = x1 + k, x3 = x2 + k, x4 = x3 + k, x5 = x4 + k
-    var p = panel
+    var p = panel, a = ahead
     for i in 0..<k {
+        r1_prefetch(a)
         let (w0, w1) = L.load(p)
         let b0 = SIMD8<Float>(repeating: x0[i]); a00 = a00.addingProduct(b0, w0); a01 = a01.addingProduct(b0, w1)
         let b1 = SIMD8<Float>(repeating: x1[i]); a10 = a10.addingProduct(b1, w0); a11 = a11.addingProduct(b1, w1)
@@ -143,6 +146,7 @@ private func tile6<L: PanelLanes>(_: L.Type, _ out: UnsafeMutablePointer<Float>,
         let b4 = SIMD8<Float>(repeating: x4[i]); a40 = a40.addingProduct(b4, w0); a41 = a41.addingProduct(b4, w1)
         let b5 = SIMD8<Float>(repeating: x5[i]); a50 = a50.addingProduct(b5, w0); a51 = a51.addingProduct(b5, w1)
         p += L.stepBytes
+        a += L.stepBytes
     }
     storeRow(out, a00, a01, lanes: lanes)
     storeRow(out + n, a10, a11, lanes: lanes)
@@ -156,17 +160,19 @@ private func tile6<L: PanelLanes>(_: L.Type, _ out: UnsafeMutablePointer<Float>,
 /// which two rows are not).
 @inline(__always)
 private func tile4<L: PanelLanes>(_: L.Type, _ out: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>,
-                                  _ panel: UnsafeRawPointer, k: Int, n: Int, lanes: Int) {
+                                  _ panel: UnsafeRawPointer, ahead: UnsafeRawPointer, k: Int, n: Int, lanes: Int) {
     var a00 = SIMD8<Float>(repeating: 0), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00, a30 = a00, a31 = a00
     let x0 = x, x1 = x0 + k, x2 = x1 + k, x3 = x2 + k
-    var p = panel
+    var p = panel, a = ahead
     for i in 0..<k {
+        r1_prefetch(a)
         let (w0, w1) = L.load(p)
         let b0 = SIMD8<Float>(repeating: x0[i]); a00 = a00.addingProduct(b0, w0); a01 = a01.addingProduct(b0, w1)
         let b1 = SIMD8<Float>(repeating: x1[i]); a10 = a10.addingProduct(b1, w0); a11 = a11.addingProduct(b1, w1)
         let b2 = SIMD8<Float>(repeating: x2[i]); a20 = a20.addingProduct(b2, w0); a21 = a21.addingProduct(b2, w1)
         let b3 = SIMD8<Float>(repeating: x3[i]); a30 = a30.addingProduct(b3, w0); a31 = a31.addingProduct(b3, w1)
         p += L.stepBytes
+        a += L.stepBytes
     }
     storeRow(out, a00, a01, lanes: lanes)
     storeRow(out + n, a10, a11, lanes: lanes)
@@ -177,15 +183,17 @@ private func tile4<L: PanelLanes>(_: L.Type, _ out: UnsafeMutablePointer<Float>,
 /// Two rows against one panel.
 @inline(__always)
 private func tile2<L: PanelLanes>(_: L.Type, _ out: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>,
-                                  _ panel: UnsafeRawPointer, k: Int, n: Int, lanes: Int) {
+                                  _ panel: UnsafeRawPointer, ahead: UnsafeRawPointer, k: Int, n: Int, lanes: Int) {
     var a00 = SIMD8<Float>(repeating: 0), a01 = a00, a10 = a00, a11 = a00
     let x0 = x, x1 = x0 + k
-    var p = panel
+    var p = panel, a = ahead
     for i in 0..<k {
+        r1_prefetch(a)
         let (w0, w1) = L.load(p)
         let b0 = SIMD8<Float>(repeating: x0[i]); a00 = a00.addingProduct(b0, w0); a01 = a01.addingProduct(b0, w1)
         let b1 = SIMD8<Float>(repeating: x1[i]); a10 = a10.addingProduct(b1, w0); a11 = a11.addingProduct(b1, w1)
         p += L.stepBytes
+        a += L.stepBytes
     }
     storeRow(out, a00, a01, lanes: lanes)
     storeRow(out + n, a10, a11, lanes: lanes)
@@ -194,14 +202,16 @@ private func tile2<L: PanelLanes>(_: L.Type, _ out: UnsafeMutablePointer<Float>,
 /// One row against one panel.
 @inline(__always)
 private func tile1<L: PanelLanes>(_: L.Type, _ out: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>,
-                                  _ panel: UnsafeRawPointer, k: Int, lanes: Int) {
+                                  _ panel: UnsafeRawPointer, ahead: UnsafeRawPointer, k: Int, lanes: Int) {
     var a0 = SIMD8<Float>(repeating: 0), a1 = a0
-    var p = panel
+    var p = panel, a = ahead
     for i in 0..<k {
+        r1_prefetch(a)
         let b = SIMD8<Float>(repeating: x[i])
         let (w0, w1) = L.load(p)
         a0 = a0.addingProduct(b, w0); a1 = a1.addingProduct(b, w1)
         p += L.stepBytes
+        a += L.stepBytes
     }
     storeRow(out, a0, a1, lanes: lanes)
 }
@@ -209,17 +219,23 @@ private func tile1<L: PanelLanes>(_: L.Type, _ out: UnsafeMutablePointer<Float>,
 /// Every row tile of `inp` against the panel at `panel`, whose outputs start at `column`.
 @inline(__always)
 private func panelRows<L: PanelLanes>(
-    _: L.Type, _ out: UnsafeMutablePointer<Float>, _ inp: UnsafePointer<Float>, panel: UnsafeRawPointer, column: Int,
-    rows m: Int, inFeatures k: Int, outFeatures n: Int
+    _: L.Type, _ out: UnsafeMutablePointer<Float>, _ inp: UnsafePointer<Float>, panel: UnsafeRawPointer,
+    next: UnsafeRawPointer, column: Int, rows m: Int, inFeatures k: Int, outFeatures n: Int
 ) {
     let lanes = min(panelWidth, n - column)
+    // The first tile over this panel also prefetches `next` (the worker's next panel) step by step, so its
+    // stream from memory overlaps this panel's FMAs instead of following them; later tiles re-read this panel
+    // from cache and prefetch nothing new.
+    var ahead = next
     // Six-row tiles, except that 8 remaining rows go as 4 + 4 (not 6 + 2: a two-row tile has too few FMA chains
     // to hide their latency), so 8 = 4 + 4, 16 = 6 + 6 + 4, 32 = 6 · 4 + 4 + 4.
     var r = 0
-    while m - r >= 6 && m - r != 8 { tile6(L.self, out + r * n + column, inp + r * k, panel, k: k, n: n, lanes: lanes); r += 6 }
-    while m - r >= 4 { tile4(L.self, out + r * n + column, inp + r * k, panel, k: k, n: n, lanes: lanes); r += 4 }
-    while m - r >= 2 { tile2(L.self, out + r * n + column, inp + r * k, panel, k: k, n: n, lanes: lanes); r += 2 }
-    if r < m { tile1(L.self, out + r * n + column, inp + r * k, panel, k: k, lanes: lanes) }
+    while m - r >= 6 && m - r != 8 {
+        tile6(L.self, out + r * n + column, inp + r * k, panel, ahead: ahead, k: k, n: n, lanes: lanes); r += 6; ahead = panel
+    }
+    while m - r >= 4 { tile4(L.self, out + r * n + column, inp + r * k, panel, ahead: ahead, k: k, n: n, lanes: lanes); r += 4; ahead = panel }
+    while m - r >= 2 { tile2(L.self, out + r * n + column, inp + r * k, panel, ahead: ahead, k: k, n: n, lanes: lanes); r += 2; ahead = panel }
+    if r < m { tile1(L.self, out + r * n + column, inp + r * k, panel, ahead: ahead, k: k, lanes: lanes) }
 }
 
 /// `panelMatmulForward` for one storage type (specialised per type).
@@ -229,7 +245,9 @@ private func panelProduct<L: PanelLanes>(
     rows m: Int, inFeatures k: Int, outFeatures n: Int, panels: Range<Int>
 ) {
     for p in panels {
-        panelRows(L.self, out, inp, panel: base + p * k * L.stepBytes, column: p * panelWidth, rows: m, inFeatures: k, outFeatures: n)
+        let panel = base + p * k * L.stepBytes
+        let next = p + 1 < panels.upperBound ? panel + k * L.stepBytes : panel
+        panelRows(L.self, out, inp, panel: panel, next: next, column: p * panelWidth, rows: m, inFeatures: k, outFeatures: n)
     }
 }
 
