@@ -7,6 +7,7 @@
 // Not thread-safe: one request at a time per generator. Knows nothing of tokenizers (see TokenTextDecoder).
 
 import Foundation
+import TensorEngine
 
 /// Generates completions for prompts × samples with a local `DecodingModel`.
 ///
@@ -77,7 +78,12 @@ public final class BatchGenerator<Model: DecodingModel>: CompletionSampler {
         let preparationSeconds = Self.seconds(since: start)
         let vocabularySize = model.vocabularySize
         let group = request.samplesPerPrompt
-        let sampler = try Sampler(vocabularySize: vocabularySize, parameters: parameters)
+        // One sampler per worker (each holds scratch buffers): the rows of a decode step are sampled in
+        // parallel, each from its own sequence's random stream, so the tokens do not depend on the split.
+        let samplers = try (0..<max(1, min(Parallel.threadCount, maximumConcurrentSequences))).map { _ in
+            try Sampler(vocabularySize: vocabularySize, parameters: parameters)
+        }
+        let sampler = samplers[0]
         let matcher = StopStringMatcher(stopStrings: parameters.stopStrings)
         let stopTokens = Set(parameters.stopTokenIDs)
         let slotCount = max(group, min(maximumConcurrentSequences, request.prompts.count * group))
@@ -97,6 +103,8 @@ public final class BatchGenerator<Model: DecodingModel>: CompletionSampler {
         stepTokens.reserveCapacity(slotCount)
         var stepSlots: [Int] = []
         stepSlots.reserveCapacity(slotCount)
+        var stepSamples: [SampledToken?] = []
+        stepSamples.reserveCapacity(slotCount)
 
         /// Appends a sampled token; returns the finish reason if the sequence is done.
         func append(_ sampled: SampledToken, to sequence: inout Sequence) -> FinishReason? {
@@ -162,11 +170,19 @@ public final class BatchGenerator<Model: DecodingModel>: CompletionSampler {
             model.decodeStep(tokens: stepTokens, slots: stepSlots, cache: cache, logits: logits)
             statistics.decodeSteps += 1
             statistics.peakBatchSize = max(statistics.peakBatchSize, live.count)
+            stepSamples.removeAll(keepingCapacity: true)
+            stepSamples.append(contentsOf: repeatElement(nil, count: live.count))
+            live.withUnsafeMutableBufferPointer { sequences in
+                stepSamples.withUnsafeMutableBufferPointer { samples in
+                    Parallel.forEach(sequences.count, maxWorkers: samplers.count) { worker, row in
+                        samples[row] = samplers[worker].sample(logits: logits + row * vocabularySize, using: &sequences[row].rng)
+                    }
+                }
+            }
             var kept = 0
             for row in 0..<live.count {
                 var sequence = live[row]
-                let sampled = sampler.sample(logits: logits + row * vocabularySize, using: &sequence.rng)
-                if let reason = append(sampled, to: &sequence) {
+                if let reason = append(stepSamples[row]!, to: &sequence) {
                     finish(sequence, reason)
                 } else {
                     live[kept] = sequence

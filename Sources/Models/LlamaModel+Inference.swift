@@ -100,7 +100,8 @@ extension LlamaModel {
                     (cache.keyRows(layer: l, slot: slotList[i]) + p * cfg.kvDim).update(from: s.k + i * cfg.kvDim, count: cfg.kvDim)
                     (cache.valueRows(layer: l, slot: slotList[i]) + p * cfg.kvDim).update(from: s.v + i * cfg.kvDim, count: cfg.kvDim)
                 }
-                Parallel.forEach(n, maxWorkers: s.workers) { worker, i in
+                // Sequences differ in length, so they are claimed dynamically.
+                Parallel.forEach(n, maxWorkers: s.workers, schedule: .dynamic) { worker, i in
                     let keys = cache.keyRows(layer: l, slot: slotList[i]), values = cache.valueRows(layer: l, slot: slotList[i])
                     for head in 0..<cfg.headCount {
                         cachedAttentionHead(s.att + i * cfg.queryDim, s.q + i * cfg.queryDim, keys, values,

@@ -2,6 +2,7 @@
 // platform.md §3: a libdispatch dispatch costs microseconds; `WorkerPool` keeps helpers spinning between jobs.
 import Dispatch
 import Foundation
+import Synchronization
 
 /// The engine's worker-thread setting and a helper to split work across workers.
 public enum Parallel {
@@ -17,21 +18,48 @@ public enum Parallel {
         set { setting.lock.lock(); setting.threads = max(1, newValue); setting.lock.unlock() }
     }
 
+    /// How `forEach` hands items to workers.
+    package enum Schedule {
+        /// Worker `w` takes items `w, w + workers, …` (which worker runs an item is fixed).
+        case interleaved
+        /// Workers claim the next unclaimed item from a shared counter, so a worker that runs slower (a core
+        /// shared with other load, a helper that woke late) or items of unequal cost do not leave the other
+        /// waiting. Only for bodies whose results do not depend on which worker runs an item.
+        case dynamic
+    }
+
+    /// A claim counter for `Schedule.dynamic`.
+    private final class NextItem: @unchecked Sendable {
+        let value = Atomic<Int>(0)
+    }
+
     /// Runs `body(worker, item)` for every item in `0..<items`, split over up to `threadCount` workers.
-    /// Worker `w` handles items `w, w + workers, …`, so per-worker scratch indexed by `worker` is safe.
+    /// Per-worker scratch indexed by `worker` is safe under either schedule.
     /// - Parameters:
     ///   - items: number of independent work items.
     ///   - maxWorkers: upper bound on workers for this call (e.g. the number of scratch buffers).
+    ///   - schedule: interleaved (default) or dynamic.
     ///   - body: the work; must only write memory owned by its item (or by its worker).
-    package static func forEach(_ items: Int, maxWorkers: Int = .max, _ body: (_ worker: Int, _ item: Int) -> Void) {
+    package static func forEach(_ items: Int, maxWorkers: Int = .max, schedule: Schedule = .interleaved,
+                                _ body: (_ worker: Int, _ item: Int) -> Void) {
         let workers = min(threadCount, items, maxWorkers)
         if workers <= 1 {
             for item in 0..<items { body(0, item) }
             return
         }
+        let next = NextItem()
         let share = { (worker: Int) in
-            var item = worker
-            while item < items { body(worker, item); item += workers }
+            switch schedule {
+            case .interleaved:
+                var item = worker
+                while item < items { body(worker, item); item += workers }
+            case .dynamic:
+                while true {
+                    let item = next.value.add(1, ordering: .relaxed).oldValue
+                    if item >= items { break }
+                    body(worker, item)
+                }
+            }
         }
         // The pool's spinning helpers start in well under a microsecond; when another thread (or an enclosing
         // job) holds the pool, libdispatch splits the work instead.

@@ -5,6 +5,7 @@
 import Foundation
 import Testing
 @testable import Generation
+import TensorEngine
 
 @Suite struct BatchGeneratorTests {
     static let prompts: [[Int32]] = [[3, 5, 7], [1], [9, 9, 2, 4, 6], [2, 8]]
@@ -71,6 +72,26 @@ import Testing
         }
         #expect(reasons.count >= 2, "the fixture should produce both EOS stops and length stops: \(reasons)")
         #expect(Set(batch.completions.map(\.tokens)).count > 4, "samples of a prompt should differ")
+    }
+
+    /// With two engine workers the rows of each decode step are sampled in parallel, each by its worker's
+    /// sampler from its own sequence's stream: still exactly the one-by-one reference.
+    @Test func rowsSampledInParallelEqualOneByOne() throws {
+        let previous = Parallel.threadCount
+        Parallel.threadCount = 2
+        defer { Parallel.threadCount = previous }
+        let model = MockModel.hashed(vocabularySize: 17, eosBias: 1)
+        let batch = try BatchGenerator(model: model, maximumConcurrentSequences: 9).complete(
+            CompletionRequest(prompts: Self.prompts, samplesPerPrompt: 4, parameters: Self.sampling), decoder: nil)
+        #expect(batch.completions.count == Self.prompts.count * 4)
+        for completion in batch.completions {
+            let reference = try Self.oneByOne(
+                model: model, prompt: Self.prompts[completion.promptIndex], promptIndex: completion.promptIndex,
+                sampleIndex: completion.sampleIndex, parameters: Self.sampling)
+            #expect(completion.tokens == reference.tokens)
+            #expect(completion.logProbabilities == reference.logProbabilities)
+            #expect(completion.finishReason == reference.finish)
+        }
     }
 
     @Test func resultsDoNotDependOnBatchComposition() throws {
