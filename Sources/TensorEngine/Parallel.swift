@@ -47,18 +47,17 @@ public enum Parallel {
             for item in 0..<items { body(0, item) }
             return
         }
-        let next = NextItem()
+        let next = schedule == .dynamic ? NextItem() : nil  // no allocation for the interleaved schedule
         let share = { (worker: Int) in
-            switch schedule {
-            case .interleaved:
-                var item = worker
-                while item < items { body(worker, item); item += workers }
-            case .dynamic:
+            if let next {
                 while true {
                     let item = next.value.add(1, ordering: .relaxed).oldValue
                     if item >= items { break }
                     body(worker, item)
                 }
+            } else {
+                var item = worker
+                while item < items { body(worker, item); item += workers }
             }
         }
         // The pool's spinning helpers start in well under a microsecond; when another thread (or an enclosing
