@@ -25,12 +25,13 @@ extension LlamaModel: DecodingModel {
     ///   - slot: the slot to empty.
     public func resetSlot(_ cache: KVCache, slot: Int) { cache.reset(slot: slot) }
 
-    /// Copies a slot's keys, values and length.
+    /// Gives slot `to` the keys, values and length of slot `from` by sharing them (`KVCache.shareSlot`:
+    /// no copy; `to` reads the prompt's rows from `from`, and each slot's later positions are its own).
     /// - Parameters:
     ///   - cache: the cache.
     ///   - from: source slot.
     ///   - to: destination slot.
-    public func copySlot(_ cache: KVCache, from: Int, to: Int) { cache.copySlot(from, to: to) }
+    public func copySlot(_ cache: KVCache, from: Int, to: Int) { cache.shareSlot(from, to: to) }
 
     /// Packs the weights into decode panels for the call (`prepareDecodePanels()`).
     public func beginDecoding() { prepareDecodePanels() }

@@ -1,5 +1,9 @@
 // Preallocated key/value cache for inference (llama2.c RunState): run state, separate from weights.
 // Layout per tensor: [L, slots, capacity, Hkv·D]; keys are stored after RoPE.
+// A slot may share its first positions with another slot (`shareSlot`: G samples of one prompt read the
+// prompt's keys and values from the slot that prefilled it, so a decode step streams them from memory once per
+// worker instead of once per sample); it stores only the positions after the shared prefix. Whatever would
+// overwrite a lender's shared rows (reset, copy or share into it) first copies them to its borrowers.
 import TensorEngine
 
 /// Keys and values of past positions for up to `slots` independent sequences.
@@ -17,6 +21,8 @@ public final class KVCache: @unchecked Sendable {
     let keys: UnsafeMutablePointer<Float>
     let values: UnsafeMutablePointer<Float>
     private var lengths: [Int]
+    /// Per slot: the slot whose first `count` positions it reads instead of its own rows, if any.
+    private var borrowed: [(lender: Int, count: Int)?]
 
     /// Allocates a cache.
     /// - Parameters:
@@ -35,6 +41,7 @@ public final class KVCache: @unchecked Sendable {
         keys = .allocate(capacity: count)
         values = .allocate(capacity: count)
         lengths = [Int](repeating: 0, count: slots)
+        borrowed = [(lender: Int, count: Int)?](repeating: nil, count: slots)
     }
 
     deinit {
@@ -45,21 +52,56 @@ public final class KVCache: @unchecked Sendable {
     /// Number of positions stored for `slot`.
     public func length(slot: Int) -> Int { lengths[slot] }
 
-    /// Forgets everything stored for `slot`.
-    public func reset(slot: Int) { lengths[slot] = 0 }
-
+    /// Forgets everything stored for `slot` (slots sharing its positions keep their own copy).
+    public func reset(slot: Int) {
+        releaseBorrowers(of: slot)
+        borrowed[slot] = nil
+        lengths[slot] = 0
+    }
     /// Copies the stored positions of `source` into `destination` (e.g. one prefilled prompt for G samples).
     /// - Parameters: source: slot to copy. destination: slot overwritten.
     public func copySlot(_ source: Int, to destination: Int) {
         guard source != destination else { return }
-        let n = lengths[source] * kvDim
+        releaseBorrowers(of: destination)
+        borrowed[destination] = nil
         for l in 0..<layerCount {
-            keyRows(layer: l, slot: destination).update(from: keyRows(layer: l, slot: source), count: n)
-            valueRows(layer: l, slot: destination).update(from: valueRows(layer: l, slot: source), count: n)
+            var from = 0
+            if let (lender, count) = borrowed[source] {
+                keyRows(layer: l, slot: destination).update(from: keyRows(layer: l, slot: lender), count: count * kvDim)
+                valueRows(layer: l, slot: destination).update(from: valueRows(layer: l, slot: lender), count: count * kvDim)
+                from = count * kvDim
+            }
+            let n = lengths[source] * kvDim - from
+            (keyRows(layer: l, slot: destination) + from).update(from: keyRows(layer: l, slot: source) + from, count: n)
+            (valueRows(layer: l, slot: destination) + from).update(from: valueRows(layer: l, slot: source) + from, count: n)
         }
         lengths[destination] = lengths[source]
     }
-
+    /// Makes `destination` read the positions stored so far in `source` from `source` itself, without copying
+    /// them: observably the same as `copySlot`, and later positions of either slot stay its own. A source that
+    /// itself shares another slot's positions is copied instead.
+    /// - Parameters: source: the slot to share. destination: slot overwritten.
+    public func shareSlot(_ source: Int, to destination: Int) {
+        guard source != destination, borrowed[source] == nil else { return copySlot(source, to: destination) }
+        releaseBorrowers(of: destination)
+        borrowed[destination] = (source, lengths[source])
+        lengths[destination] = lengths[source]
+    }
+    /// The slot whose first `count` positions `slot` reads (set by `shareSlot`), or nil if all its rows are its own.
+    public func sharedPrefix(of slot: Int) -> (lender: Int, count: Int)? { borrowed[slot] }
+    /// Gives `slot` its own copy of the positions it shares, so all of its rows `0..<length` are its own.
+    func materialize(slot: Int) {
+        guard let (lender, count) = borrowed[slot] else { return }
+        for l in 0..<layerCount {
+            keyRows(layer: l, slot: slot).update(from: keyRows(layer: l, slot: lender), count: count * kvDim)
+            valueRows(layer: l, slot: slot).update(from: valueRows(layer: l, slot: lender), count: count * kvDim)
+        }
+        borrowed[slot] = nil
+    }
+    /// Copies `slot`'s shared rows into every slot that reads them, before they are overwritten.
+    private func releaseBorrowers(of slot: Int) {
+        for other in 0..<slots where borrowed[other]?.lender == slot { materialize(slot: other) }
+    }
     /// Keys of one slot in one layer: [capacity, Hkv·D].
     func keyRows(layer: Int, slot: Int) -> UnsafeMutablePointer<Float> {
         keys + ((layer * slots + slot) * capacity) * kvDim

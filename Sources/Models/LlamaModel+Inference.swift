@@ -47,6 +47,7 @@ extension LlamaModel {
         let start = cache.length(slot: slot)
         precondition(t >= 1, "prefill needs at least one token")
         precondition(start + t <= cache.capacity, "prefill: \(start) + \(t) tokens exceed the cache capacity \(cache.capacity)")
+        cache.materialize(slot: slot)  // the prompt attention reads the slot's rows as one block
         let s = DecodeScratch(configuration: cfg, rows: t, keyCapacity: start + t, attentionRows: t)
         for i in 0..<t { s.positions[i] = Int32(start + i) }
         tokens.withUnsafeBufferPointer {
@@ -100,14 +101,19 @@ extension LlamaModel {
                     (cache.keyRows(layer: l, slot: slotList[i]) + p * cfg.kvDim).update(from: s.k + i * cfg.kvDim, count: cfg.kvDim)
                     (cache.valueRows(layer: l, slot: slotList[i]) + p * cfg.kvDim).update(from: s.v + i * cfg.kvDim, count: cfg.kvDim)
                 }
-                // Sequences differ in length, so they are claimed dynamically.
+                // Sequences differ in length, so they are claimed dynamically. Samples of one prompt are adjacent
+                // and read its keys and values from the slot that prefilled it, so after the first of them a
+                // worker finds those rows in its cache.
                 Parallel.forEach(n, maxWorkers: s.workers, schedule: .dynamic) { worker, i in
-                    let keys = cache.keyRows(layer: l, slot: slotList[i]), values = cache.valueRows(layer: l, slot: slotList[i])
+                    let slot = slotList[i]
+                    let keys = cache.keyRows(layer: l, slot: slot), values = cache.valueRows(layer: l, slot: slot)
+                    let shared = cache.sharedPrefix(of: slot)
+                    let prefix = shared.map { (cache.keyRows(layer: l, slot: $0.lender), cache.valueRows(layer: l, slot: $0.lender)) }
                     for head in 0..<cfg.headCount {
-                        cachedAttentionHead(s.att + i * cfg.queryDim, s.q + i * cfg.queryDim, keys, values,
-                                            scratch: s.scores + worker * s.scoreStride, rows: 1, start: Int(s.positions[i]),
-                                            head: head, kvHead: head / rep, headDim: cfg.headDim,
-                                            queryStride: cfg.queryDim, kvStride: cfg.kvDim)
+                        decodeAttentionHead(s.att + i * cfg.queryDim, s.q + i * cfg.queryDim, keys, values,
+                                            sharedKeys: prefix?.0, sharedValues: prefix?.1, sharedCount: shared?.count ?? 0,
+                                            scratch: s.scores + worker * s.scoreStride, length: Int(s.positions[i]) + 1,
+                                            head: head, kvHead: head / rep, headDim: cfg.headDim, kvStride: cfg.kvDim)
                     }
                 }
                 layerOutput(l, s, rows: n)

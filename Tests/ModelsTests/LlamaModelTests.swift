@@ -33,6 +33,46 @@ import Testing
         #expect(maxRelativeDifference(second, Array(full[(8 * v)...])) < 1e-3)
     }
 
+    /// Shared prompt rows (`shareSlot`) decode like copied ones, and stay right for the borrowers when the
+    /// lender is reset and refilled (continuous batching reuses a finished sample's slot), when a borrower is
+    /// extended by a prefill, and when a borrower is copied.
+    @Test(arguments: TinyModels.configurations) func sharedSlotsDecodeLikeCopiedOnes(configuration: LlamaConfiguration) throws {
+        let model = try TinyModels.model(configuration)
+        let v = configuration.vocabularySize
+        let tokens = TinyModels.tokens(10, vocabulary: v, seed: 5), other = TinyModels.tokens(6, vocabulary: v, seed: 6)
+        let full = model.logits(TokenBatch(tokens: tokens, batch: 1, length: tokens.count))
+        func expected(_ t: Int) -> [Float] { Array(full[(t * v)..<((t + 1) * v)]) }
+        let cache = KVCache(configuration: configuration, slots: 4, capacity: 16)
+        _ = model.prefill(tokens: Array(tokens[0..<4]), slot: 0, cache: cache)
+        cache.shareSlot(0, to: 1)
+        cache.shareSlot(0, to: 2)
+        #expect(cache.sharedPrefix(of: 1)?.lender == 0 && cache.sharedPrefix(of: 1)?.count == 4)
+        #expect(cache.length(slot: 1) == 4 && cache.length(slot: 2) == 4)
+        var logits = [Float](repeating: 0, count: 3 * v)
+        model.decodeStep(tokens: [tokens[4], tokens[4], tokens[4]], slots: [0, 1, 2], cache: cache, logits: &logits)
+        for row in 0..<3 { #expect(maxRelativeDifference(Array(logits[(row * v)..<((row + 1) * v)]), expected(4)) < 1e-3) }
+        // The lender finishes and its slot takes another prompt: the borrowers keep the first prompt's rows.
+        cache.reset(slot: 0)
+        #expect(cache.sharedPrefix(of: 1) == nil && cache.sharedPrefix(of: 2) == nil)
+        _ = model.prefill(tokens: other, slot: 0, cache: cache)
+        var two = [Float](repeating: 0, count: 2 * v)
+        model.decodeStep(tokens: [tokens[5], tokens[5]], slots: [1, 2], cache: cache, logits: &two)
+        #expect(maxRelativeDifference(Array(two[0..<v]), expected(5)) < 1e-3)
+        #expect(maxRelativeDifference(Array(two[v...]), expected(5)) < 1e-3)
+        // A borrower extended by a prefill, and a copy of a borrower.
+        _ = model.prefill(tokens: Array(tokens[0..<3]), slot: 3, cache: cache)
+        cache.shareSlot(3, to: 1)
+        let extended = model.prefill(tokens: Array(tokens[3..<7]), slot: 1, cache: cache)
+        #expect(maxRelativeDifference(extended, expected(6)) < 1e-3)
+        cache.shareSlot(3, to: 2)
+        model.decodeStep(tokens: [tokens[3]], slots: [2], cache: cache, logits: &two)
+        cache.copySlot(2, to: 0)
+        #expect(cache.sharedPrefix(of: 0) == nil && cache.length(slot: 0) == 4)
+        model.decodeStep(tokens: [tokens[4], tokens[4]], slots: [0, 2], cache: cache, logits: &two)
+        #expect(maxRelativeDifference(Array(two[0..<v]), expected(4)) < 1e-3)
+        #expect(maxRelativeDifference(Array(two[v...]), expected(4)) < 1e-3)
+    }
+
     @Test(arguments: TinyModels.configurations) func paddedBatchMatchesSequencesOneByOne(configuration: LlamaConfiguration) throws {
         let model = try TinyModels.model(configuration)
         let v = configuration.vocabularySize

@@ -100,6 +100,32 @@ import Testing
         #expect(closeness(out, reference.floats, rtol: 1e-5, atol: 1e-6) <= 1)
     }
 
+    /// Keys and values split between a lender's rows (the shared prompt) and the sequence's own rows give the
+    /// same bits as all of them in one block, for every split point (including none and all).
+    @Test(arguments: [(64, 13), (40, 9), (80, 6)]) func sharedPrefixDecodeIsBitIdenticalToOneBlock(headDim: Int, keys: Int) {
+        let heads = 3, kvHeads = 1, row = kvHeads * headDim
+        let q = randomDoubles(heads * headDim, seed: 91).floats, k = randomDoubles(keys * row, seed: 92).floats
+        let v = randomDoubles(keys * row, seed: 93).floats
+        var scratch = [Float](repeating: 0, count: keys)
+        var whole = [Float](repeating: .nan, count: heads * headDim)
+        for head in 0..<heads {
+            decodeAttentionHead(&whole, q, k, v, sharedKeys: nil, sharedValues: nil, sharedCount: 0, scratch: &scratch,
+                                length: keys, head: head, kvHead: 0, headDim: headDim, kvStride: row)
+        }
+        for split in 0...keys {
+            // The sequence's own rows hold garbage below the split: they must not be read.
+            var ownK = k, ownV = v
+            for i in 0..<(split * row) { ownK[i] = .nan; ownV[i] = .nan }
+            let lenderK = Array(k[0..<(split * row)]) + [0], lenderV = Array(v[0..<(split * row)]) + [0]
+            var out = [Float](repeating: .nan, count: heads * headDim)
+            for head in 0..<heads {
+                decodeAttentionHead(&out, q, ownK, ownV, sharedKeys: lenderK, sharedValues: lenderV, sharedCount: split,
+                                    scratch: &scratch, length: keys, head: head, kvHead: 0, headDim: headDim, kvStride: row)
+            }
+            #expect(out.map(\.bitPattern) == whole.map(\.bitPattern), "split \(split)")
+        }
+    }
+
     // Packed rows: row 0 holds a 2-token prompt, then continuation A (tokens 2, 3), then continuation B
     // (token 4); row 1 is an ordinary right-padded row. Continuations see the prompt and themselves only.
     let segmentStarts: [Int32] = [0, 0, 2, 2, 4, 0, 0, 0, 0, 0]

@@ -21,9 +21,8 @@ package func cachedAttentionHead(
     let qh = q + head * d, oh = out + head * d
     let kh = keys + kvHead * d, vh = values + kvHead * d
     if rows == 1 {
-        decodeScores(scratch, qh, kh, count: total, stride: kvStride, width: d, scale: scale)
-        maskedSoftmaxRow(scratch, allowed: total, total: total, mask: nil)
-        weightedRowSum(oh, scratch, vh, count: total, stride: kvStride, width: d)
+        decodeAttentionHead(out, q, keys, values, sharedKeys: nil, sharedValues: nil, sharedCount: 0, scratch: scratch,
+                            length: total, head: head, kvHead: kvHead, headDim: d, kvStride: kvStride)
         return
     }
     BLAS.sgemm(.none, .transposed, m: rows, n: total, k: d, alpha: scale, a: qh, lda: queryStride, b: kh, ldb: kvStride,
@@ -31,6 +30,35 @@ package func cachedAttentionHead(
     for r in 0..<rows { maskedSoftmaxRow(scratch + r * total, allowed: start + r + 1, total: total, mask: nil) }
     BLAS.sgemm(.none, .none, m: rows, n: d, k: total, a: scratch, lda: total, b: vh, ldb: kvStride,
                beta: 0, c: oh, ldc: queryStride)
+}
+
+/// One head of attention for one new query of one sequence, whose first `sharedCount` keys and values may sit
+/// in another slot's rows (a prompt shared by the samples of a group, `KVCache.shareSlot`). The result is
+/// bit-identical to the same keys and values in one block: scores are formed key by key, and the weighted
+/// sum runs over the shared rows then the own rows in the same accumulators.
+/// - Parameters:
+///   - out: [H, D] (head `head` written). - q: [H, D], already rotated.
+///   - keys, values: this sequence's rows [≥ length, Hkv, D]; rows below `sharedCount` are not read.
+///   - sharedKeys, sharedValues: rows 0..<sharedCount of the lender slot (nil when `sharedCount` is 0).
+///   - sharedCount: positions read from the shared rows (≤ length).
+///   - scratch: at least `length` floats. - length: keys attended (the query's position + 1).
+///   - head: h. - kvHead: h / (H / Hkv). - headDim: D. - kvStride: Hkv · D.
+package func decodeAttentionHead(
+    _ out: UnsafeMutablePointer<Float>, _ q: UnsafePointer<Float>, _ keys: UnsafePointer<Float>, _ values: UnsafePointer<Float>,
+    sharedKeys: UnsafePointer<Float>?, sharedValues: UnsafePointer<Float>?, sharedCount: Int,
+    scratch: UnsafeMutablePointer<Float>, length: Int, head: Int, kvHead: Int, headDim d: Int, kvStride: Int
+) {
+    let scale = 1 / Float(d).squareRoot()
+    let qh = q + head * d, oh = out + head * d
+    let shared = sharedKeys == nil ? 0 : min(sharedCount, length)
+    let ownKeys = keys + kvHead * d + shared * kvStride, ownValues = values + kvHead * d + shared * kvStride
+    if let sharedKeys {
+        decodeScores(scratch, qh, sharedKeys + kvHead * d, count: shared, stride: kvStride, width: d, scale: scale)
+    }
+    decodeScores(scratch + shared, qh, ownKeys, count: length - shared, stride: kvStride, width: d, scale: scale)
+    maskedSoftmaxRow(scratch, allowed: length, total: length, mask: nil)
+    weightedRowSum(oh, scratch, (sharedValues ?? values) + kvHead * d, count: shared, then: ownValues, count: length - shared,
+                   stride: kvStride, width: d)
 }
 
 /// scores[s] = scale · (q · keys[s]) for s < count, four keys at a time so that four FMA chains run side by side
@@ -61,17 +89,25 @@ private func decodeScores(_ scores: UnsafeMutablePointer<Float>, _ q: UnsafePoin
     while s < count { scores[s] = dot(q, keys + s * stride, count: d) * scale; s += 1 }
 }
 
-/// out[c] = Σ_s weights[s] · rows[s][c] for c < width, with 64 columns at a time accumulated in registers
+/// out[c] = Σ_s weights[s] · rows[s][c] for c < width over `first` rows then `second` rows (weights[0..<countA]
+/// for the first, weights[countA...] for the second), with 64 columns at a time accumulated in registers
 /// (instead of reading and writing `out` once per row).
 @inline(__always)
-private func weightedRowSum(_ out: UnsafeMutablePointer<Float>, _ weights: UnsafePointer<Float>, _ rows: UnsafePointer<Float>,
-                            count: Int, stride: Int, width d: Int) {
+private func weightedRowSum(_ out: UnsafeMutablePointer<Float>, _ weights: UnsafePointer<Float>,
+                            _ first: UnsafePointer<Float>, count countA: Int, then second: UnsafePointer<Float>, count countB: Int,
+                            stride: Int, width d: Int) {
     let vectorEnd = d - d % 16
+    let secondWeights = weights + countA
     var c0 = 0
     while c0 + 64 <= vectorEnd {
         var a0 = SIMD16<Float>(repeating: 0), a1 = a0, a2 = a0, a3 = a0
-        for s in 0..<count {
-            let p = SIMD16<Float>(repeating: weights[s]), v = rows + s * stride + c0
+        for s in 0..<countA {
+            let p = SIMD16<Float>(repeating: weights[s]), v = first + s * stride + c0
+            a0 = a0.addingProduct(p, load16(v, 0)); a1 = a1.addingProduct(p, load16(v, 16))
+            a2 = a2.addingProduct(p, load16(v, 32)); a3 = a3.addingProduct(p, load16(v, 48))
+        }
+        for s in 0..<countB {
+            let p = SIMD16<Float>(repeating: secondWeights[s]), v = second + s * stride + c0
             a0 = a0.addingProduct(p, load16(v, 0)); a1 = a1.addingProduct(p, load16(v, 16))
             a2 = a2.addingProduct(p, load16(v, 32)); a3 = a3.addingProduct(p, load16(v, 48))
         }
@@ -80,13 +116,15 @@ private func weightedRowSum(_ out: UnsafeMutablePointer<Float>, _ weights: Unsaf
     }
     while c0 < vectorEnd {
         var a = SIMD16<Float>(repeating: 0)
-        for s in 0..<count { a = a.addingProduct(SIMD16<Float>(repeating: weights[s]), load16(rows + s * stride, c0)) }
+        for s in 0..<countA { a = a.addingProduct(SIMD16<Float>(repeating: weights[s]), load16(first + s * stride, c0)) }
+        for s in 0..<countB { a = a.addingProduct(SIMD16<Float>(repeating: secondWeights[s]), load16(second + s * stride, c0)) }
         store16(a, out, c0)
         c0 += 16
     }
     for c in vectorEnd..<d {
         var sum: Float = 0
-        for s in 0..<count { sum += weights[s] * rows[s * stride + c] }
+        for s in 0..<countA { sum += weights[s] * first[s * stride + c] }
+        for s in 0..<countB { sum += secondWeights[s] * second[s * stride + c] }
         out[c] = sum
     }
 }
