@@ -118,7 +118,7 @@ extension LlamaModel {
         }
         ropeForward(a.q, a.q, s.positions, rope, rows: n, heads: cfg.headCount)
         ropeForward(a.k, a.k, s.positions, rope, rows: n, heads: cfg.kvHeadCount)
-        attentionForward(a.att, a.probs, a.q, a.k, a.v, s.keyMask, segmentStarts: s.isPacked ? UnsafePointer(s.segmentStarts) : nil,
+        attentionForward(a.att, nil, a.q, a.k, a.v, s.keyMask, segmentStarts: s.isPacked ? UnsafePointer(s.segmentStarts) : nil,
                          sharedPrefix: s.isPacked ? UnsafePointer(s.sharedPrefix) : nil, batch: s.batch, length: s.length,
                          heads: cfg.headCount, kvHeads: cfg.kvHeadCount, headDim: cfg.headDim)
         matmulForward(s.projection, a.att, weight(w.o), nil, rows: n, inFeatures: cfg.queryDim, outFeatures: c)
@@ -266,7 +266,8 @@ extension LlamaModel {
         d.q.update(repeating: 0, count: n * qd)
         d.k.update(repeating: 0, count: n * kvd)
         d.v.update(repeating: 0, count: n * kvd)
-        attentionBackward(d.q, d.k, d.v, d.att, a.probs, a.q, a.k, a.v, batch: s.batch, length: s.length,
+        attentionBackward(d.q, d.k, d.v, d.att, a.q, a.k, a.v, s.keyMask, segmentStarts: s.isPacked ? UnsafePointer(s.segmentStarts) : nil,
+                          sharedPrefix: s.isPacked ? UnsafePointer(s.sharedPrefix) : nil, batch: s.batch, length: s.length,
                           heads: cfg.headCount, kvHeads: cfg.kvHeadCount, headDim: cfg.headDim)
         d.qPre.update(repeating: 0, count: n * qd)
         d.kPre.update(repeating: 0, count: n * kvd)

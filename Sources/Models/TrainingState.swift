@@ -9,7 +9,6 @@ struct LayerActivations {
     let q: UnsafeMutablePointer<Float>       // [N, H·D] after RoPE
     let k: UnsafeMutablePointer<Float>       // [N, Hkv·D] after RoPE
     let v: UnsafeMutablePointer<Float>       // [N, Hkv·D]
-    let probs: UnsafeMutablePointer<Float>   // [B, H, T, T] attention probabilities
     let att: UnsafeMutablePointer<Float>     // [N, H·D] attention output (o_proj input)
     let mid: UnsafeMutablePointer<Float>     // [N, C] residual after attention
     let ln2: UnsafeMutablePointer<Float>     // [N, C] post_attention_layernorm output
@@ -66,7 +65,7 @@ final class TrainingState {
             LayerActivations(
                 ln1: workspace.floats(n * c), rstd1: workspace.floats(n),
                 q: workspace.floats(n * cfg.queryDim), k: workspace.floats(n * cfg.kvDim), v: workspace.floats(n * cfg.kvDim),
-                probs: workspace.floats(batch * cfg.headCount * length * length), att: workspace.floats(n * cfg.queryDim),
+                att: workspace.floats(n * cfg.queryDim),
                 mid: workspace.floats(n * c), ln2: workspace.floats(n * c), rstd2: workspace.floats(n),
                 gate: workspace.floats(n * cfg.intermediateSize), up: workspace.floats(n * cfg.intermediateSize))
         }

@@ -50,8 +50,14 @@ import Testing
         #expect(closeness(probs, refProbs, rtol: 1e-5, atol: 1e-7) <= 1)
         var dq = [Float](repeating: 0.1, count: q.count), dk = [Float](repeating: 0.1, count: k.count), dv = dk
         var rdq = dq, rdk = dk, rdv = dv
-        attentionBackward(&dq, &dk, &dv, g, probs, q, k, v, batch: b, length: t, heads: h, kvHeads: hkv, headDim: d,
-                          queryBlock: queryBlock)
+        // Without a probabilities buffer the forward gives the same output (its blocks live in scratch).
+        var scratchOut = [Float](repeating: .nan, count: q.count)
+        attentionForward(&scratchOut, nil, q, k, v, m, segmentStarts: segments, sharedPrefix: prefix,
+                         batch: b, length: t, heads: h, kvHeads: hkv, headDim: d, queryBlock: queryBlock)
+        #expect(scratchOut == out)
+        // The backward recomputes the probabilities from q, k and the masks.
+        attentionBackward(&dq, &dk, &dv, g, q, k, v, m, segmentStarts: segments, sharedPrefix: prefix,
+                          batch: b, length: t, heads: h, kvHeads: hkv, headDim: d, queryBlock: queryBlock)
         attentionBackwardNaive(&rdq, &rdk, &rdv, g, refProbs, q, k, v, batch: b, length: t, heads: h, kvHeads: hkv, headDim: d)
         #expect(closeness(dq, rdq, rtol: 1e-4, atol: 1e-5) <= 1)
         #expect(closeness(dk, rdk, rtol: 1e-4, atol: 1e-5) <= 1)

@@ -7,16 +7,19 @@
 // sharedPrefix[b] ..< segmentStarts[b, t]: a row holding one prompt followed by several continuations
 // lets each continuation token see the prompt and its own continuation only. Scale 1/sqrt(D).
 //   P = softmax_s(scale · q_t · k_s) over allowed s (0 elsewhere),  out_t = Σ_s P[t, s] v_s
-// Backward: dP = dO · Vᵀ, dS = P ⊙ (dP − rowsum(P ⊙ dP)), dQ = scale · dS · K, dK = scale · dSᵀ · Q, dV = Pᵀ · dO.
-// The backward needs no mask: P is 0 at every key the forward hid.
+// Backward: dP = dO · Vᵀ, dS = P ⊙ (dP − rowsum(P ⊙ dP)), dQ = scale · dS · K, dK = scale · dSᵀ · Q, dV = Pᵀ · dO,
+// with P recomputed block by block (nothing of size T × T is kept between forward and backward).
 // Work is split across workers by (b, kv head), so gradient writes of different workers never overlap.
 
-/// Attention forward; fills `probs` (the cache the backward needs).
+/// Attention forward.
 ///
 /// Queries are processed in blocks of `queryBlock` rows; a block only multiplies against the keys it can
-/// see (0..<block end), which skips most of the masked upper triangle.
+/// see (0..<block end), which skips most of the masked upper triangle. The probabilities of a block live in a
+/// per-worker scratch of `queryBlock × T` floats unless `probs` asks for all of them: the backward recomputes
+/// them block by block (`attentionBackward`), so a training step keeps no [B, H, T, T] tensor per layer.
 /// - Parameters:
-///   - out: [B, T, H, D], overwritten. - probs: [B, H, T, T], overwritten (0 above the diagonal).
+///   - out: [B, T, H, D], overwritten. - probs: nil, or [B, H, T, T] to receive the probabilities (0 above the
+///     diagonal and at hidden keys; for tests and inspection).
 ///   - q: [B, T, H, D]. - k: [B, T, Hkv, D]. - v: [B, T, Hkv, D].
 ///   - keyMask: [B, T], 1 = real token, 0 = padding; nil = all real.
 ///   - segmentStarts: [B, T], the first key of each query's own segment; nil = 0 everywhere.
@@ -25,36 +28,73 @@
 ///   - batch: B. - length: T. - heads: H. - kvHeads: Hkv (divides H). - headDim: D.
 ///   - queryBlock: query rows per block (default 64).
 package func attentionForward(
-    _ out: UnsafeMutablePointer<Float>, _ probs: UnsafeMutablePointer<Float>,
+    _ out: UnsafeMutablePointer<Float>, _ probs: UnsafeMutablePointer<Float>?,
     _ q: UnsafePointer<Float>, _ k: UnsafePointer<Float>, _ v: UnsafePointer<Float>, _ keyMask: UnsafePointer<Float>?,
     segmentStarts: UnsafePointer<Int32>? = nil, sharedPrefix: UnsafePointer<Int32>? = nil,
     batch: Int, length: Int, heads: Int, kvHeads: Int, headDim: Int, queryBlock: Int = 64
 ) {
     let t = length, d = headDim, rep = heads / kvHeads
     let qStride = heads * d, kvStride = kvHeads * d
-    let scale = 1 / Float(d).squareRoot()
-    Parallel.forEach(batch * kvHeads) { _, item in
+    let workers = max(1, min(Parallel.threadCount, batch * kvHeads))
+    let blockFloats = min(queryBlock, t) * t
+    let scratch = probs == nil ? UnsafeMutablePointer<Float>.allocate(capacity: workers * blockFloats) : nil
+    defer { scratch?.deallocate() }
+    Parallel.forEach(batch * kvHeads, maxWorkers: workers) { worker, item in
         let b = item / kvHeads, g = item % kvHeads
         let kb = k + b * t * kvStride + g * d, vb = v + b * t * kvStride + g * d
-        let mask = keyMask.map { $0 + b * t }
+        let rowMasks = AttentionRowMasks(b: b, length: t, keyMask: keyMask, segmentStarts: segmentStarts, sharedPrefix: sharedPrefix)
         for h in g * rep..<(g + 1) * rep {
-            let p = probs + (b * heads + h) * t * t
             let qh = q + b * t * qStride + h * d, oh = out + b * t * qStride + h * d
             var r0 = 0
             while r0 < t {
                 let r1 = min(t, r0 + queryBlock), rows = r1 - r0
-                BLAS.sgemm(.none, .transposed, m: rows, n: r1, k: d, alpha: scale, a: qh + r0 * qStride, lda: qStride,
-                           b: kb, ldb: kvStride, beta: 0, c: p + r0 * t, ldc: t)
-                for row in r0..<r1 {
-                    let prefix = Int(sharedPrefix?[b] ?? 0), own = Int(segmentStarts?[b * t + row] ?? 0)
-                    maskedSoftmaxRow(p + row * t, allowed: row + 1, total: t, mask: mask,
-                                     hidden: prefix..<max(prefix, own))
-                }
-                BLAS.sgemm(.none, .none, m: rows, n: d, k: r1, a: p + r0 * t, lda: t, b: vb, ldb: kvStride,
+                let block = probs.map { $0 + (b * heads + h) * t * t + r0 * t } ?? scratch! + worker * blockFloats
+                attentionProbabilities(block, qh, kb, queries: r0..<r1, rowMasks, length: t, headDim: d,
+                                       queryStride: qStride, kvStride: kvStride)
+                BLAS.sgemm(.none, .none, m: rows, n: d, k: r1, a: block, lda: t, b: vb, ldb: kvStride,
                            beta: 0, c: oh + r0 * qStride, ldc: qStride)
                 r0 = r1
             }
         }
+    }
+}
+
+/// Which keys the queries of row `b` may see: the padding mask, and for packed rows the shared prefix and
+/// each query's own segment start.
+struct AttentionRowMasks {
+    let keyMask: UnsafePointer<Float>?
+    let segmentStarts: UnsafePointer<Int32>?
+    let prefix: Int
+
+    init(b: Int, length t: Int, keyMask: UnsafePointer<Float>?, segmentStarts: UnsafePointer<Int32>?,
+         sharedPrefix: UnsafePointer<Int32>?) {
+        self.keyMask = keyMask.map { $0 + b * t }
+        self.segmentStarts = segmentStarts.map { $0 + b * t }
+        self.prefix = Int(sharedPrefix?[b] ?? 0)
+    }
+
+    /// Keys of another packed segment that `row` may not see although they precede it.
+    @inline(__always)
+    func hidden(_ row: Int) -> Range<Int> {
+        let own = Int(segmentStarts?[row] ?? 0)
+        return prefix..<max(prefix, own)
+    }
+}
+
+/// Softmax probabilities of the queries `queries` (one head) against keys 0..<queries.upperBound, into `block`
+/// ([queries.count, T], row stride T; keys past each query's own position, padded and hidden keys get 0).
+/// The forward and the backward both call this, so the backward's recomputed probabilities are the forward's.
+@inline(__always)
+private func attentionProbabilities(
+    _ block: UnsafeMutablePointer<Float>, _ qh: UnsafePointer<Float>, _ kb: UnsafePointer<Float>, queries: Range<Int>,
+    _ masks: AttentionRowMasks, length t: Int, headDim d: Int, queryStride: Int, kvStride: Int
+) {
+    let scale = 1 / Float(d).squareRoot()
+    BLAS.sgemm(.none, .transposed, m: queries.count, n: queries.upperBound, k: d, alpha: scale, a: qh + queries.lowerBound * queryStride,
+               lda: queryStride, b: kb, ldb: kvStride, beta: 0, c: block, ldc: t)
+    for row in queries {
+        maskedSoftmaxRow(block + (row - queries.lowerBound) * t, allowed: row + 1, total: t, mask: masks.keyMask,
+                         hidden: masks.hidden(row))
     }
 }
 
@@ -93,39 +133,43 @@ package func maskedSoftmaxRow(
     while s < allowed { row[s] *= inv[0]; s += 1 }
 }
 
-/// Attention backward; accumulates into `dq`, `dk`, `dv`.
+/// Attention backward; accumulates into `dq`, `dk`, `dv`. The probabilities are recomputed a query block at
+/// a time from `q` and `k` with the forward's own code (`attentionProbabilities`), instead of being kept from
+/// the forward: [B, H, T, T] per layer was the largest activation of a packed GRPO micro-batch.
 /// - Parameters:
 ///   - dq: [B, T, H, D]. - dk: [B, T, Hkv, D]. - dv: [B, T, Hkv, D]. - dout: [B, T, H, D].
-///   - probs: [B, H, T, T] from the forward. - q, k, v: the forward inputs. Sizes as in `attentionForward`.
+///   - q, k, v, keyMask, segmentStarts, sharedPrefix: the forward's inputs. Sizes as in `attentionForward`.
 package func attentionBackward(
     _ dq: UnsafeMutablePointer<Float>, _ dk: UnsafeMutablePointer<Float>, _ dv: UnsafeMutablePointer<Float>,
-    _ dout: UnsafePointer<Float>, _ probs: UnsafePointer<Float>,
-    _ q: UnsafePointer<Float>, _ k: UnsafePointer<Float>, _ v: UnsafePointer<Float>,
+    _ dout: UnsafePointer<Float>, _ q: UnsafePointer<Float>, _ k: UnsafePointer<Float>, _ v: UnsafePointer<Float>,
+    _ keyMask: UnsafePointer<Float>?, segmentStarts: UnsafePointer<Int32>? = nil, sharedPrefix: UnsafePointer<Int32>? = nil,
     batch: Int, length: Int, heads: Int, kvHeads: Int, headDim: Int, queryBlock: Int = 64
 ) {
     let t = length, d = headDim, rep = heads / kvHeads
     let qStride = heads * d, kvStride = kvHeads * d
     let scale = 1 / Float(d).squareRoot()
     let workers = max(1, min(Parallel.threadCount, batch * kvHeads))
-    let scratch = UnsafeMutablePointer<Float>.allocate(capacity: workers * t * t)
+    let blockFloats = min(queryBlock, t) * t
+    let scratch = UnsafeMutablePointer<Float>.allocate(capacity: workers * 2 * blockFloats)
     defer { scratch.deallocate() }
     Parallel.forEach(batch * kvHeads, maxWorkers: workers) { worker, item in
         let b = item / kvHeads, g = item % kvHeads
-        let ds = scratch + worker * t * t
+        let pb = scratch + worker * 2 * blockFloats, dsb = pb + blockFloats
         let kb = k + b * t * kvStride + g * d, vb = v + b * t * kvStride + g * d
         let dkb = dk + b * t * kvStride + g * d, dvb = dv + b * t * kvStride + g * d
+        let rowMasks = AttentionRowMasks(b: b, length: t, keyMask: keyMask, segmentStarts: segmentStarts, sharedPrefix: sharedPrefix)
         for h in g * rep..<(g + 1) * rep {
-            let p = probs + (b * heads + h) * t * t
             let qh = q + b * t * qStride + h * d, dqh = dq + b * t * qStride + h * d
             let doh = dout + b * t * qStride + h * d
             var r0 = 0
             while r0 < t {
                 let r1 = min(t, r0 + queryBlock), rows = r1 - r0
-                let pb = p + r0 * t, dsb = ds + r0 * t
+                attentionProbabilities(pb, qh, kb, queries: r0..<r1, rowMasks, length: t, headDim: d,
+                                       queryStride: qStride, kvStride: kvStride)
                 BLAS.sgemm(.none, .transposed, m: rows, n: r1, k: d, a: doh + r0 * qStride, lda: qStride, b: vb, ldb: kvStride,
                            beta: 0, c: dsb, ldc: t)
                 for row in r0..<r1 {
-                    let pr = p + row * t, dr = ds + row * t
+                    let pr = pb + (row - r0) * t, dr = dsb + (row - r0) * t
                     let n = row + 1
                     let rowDot = dot(pr, dr, count: n)
                     for s in 0..<n { dr[s] = pr[s] * (dr[s] - rowDot) }
