@@ -522,7 +522,7 @@ public final class GRPOTrainer {
                 for (k, i) in group.enumerated() { result[i] = scored[k] }
             }
         }
-        if oldPolicy { try model.withAdapterMergedForInference(score) } else { score() }
+        if oldPolicy { model.withAdapterMergedForInference(score) } else { score() }
         return result
     }
 
