@@ -58,6 +58,7 @@ public final class KVCache: @unchecked Sendable {
         borrowed[slot] = nil
         lengths[slot] = 0
     }
+
     /// Copies the stored positions of `source` into `destination` (e.g. one prefilled prompt for G samples).
     /// - Parameters: source: slot to copy. destination: slot overwritten.
     public func copySlot(_ source: Int, to destination: Int) {
@@ -77,6 +78,7 @@ public final class KVCache: @unchecked Sendable {
         }
         lengths[destination] = lengths[source]
     }
+
     /// Makes `destination` read the positions stored so far in `source` from `source` itself, without copying
     /// them: observably the same as `copySlot`, and later positions of either slot stay its own. A source that
     /// itself shares another slot's positions is copied instead.
@@ -87,6 +89,7 @@ public final class KVCache: @unchecked Sendable {
         borrowed[destination] = (source, lengths[source])
         lengths[destination] = lengths[source]
     }
+
     /// The slot whose first `count` positions `slot` reads (set by `shareSlot`), or nil if all its rows are its own.
     public func sharedPrefix(of slot: Int) -> (lender: Int, count: Int)? { borrowed[slot] }
     /// Gives `slot` its own copy of the positions it shares, so all of its rows `0..<length` are its own.
@@ -98,10 +101,12 @@ public final class KVCache: @unchecked Sendable {
         }
         borrowed[slot] = nil
     }
+
     /// Copies `slot`'s shared rows into every slot that reads them, before they are overwritten.
     private func releaseBorrowers(of slot: Int) {
         for other in 0..<slots where borrowed[other]?.lender == slot { materialize(slot: other) }
     }
+
     /// Keys of one slot in one layer: [capacity, Hkv·D].
     func keyRows(layer: Int, slot: Int) -> UnsafeMutablePointer<Float> {
         keys + ((layer * slots + slot) * capacity) * kvDim
