@@ -65,17 +65,9 @@ public final class KVCache: @unchecked Sendable {
         guard source != destination else { return }
         releaseBorrowers(of: destination)
         borrowed[destination] = nil
-        for l in 0..<layerCount {
-            var from = 0
-            if let (lender, count) = borrowed[source] {
-                keyRows(layer: l, slot: destination).update(from: keyRows(layer: l, slot: lender), count: count * kvDim)
-                valueRows(layer: l, slot: destination).update(from: valueRows(layer: l, slot: lender), count: count * kvDim)
-                from = count * kvDim
-            }
-            let n = lengths[source] * kvDim - from
-            (keyRows(layer: l, slot: destination) + from).update(from: keyRows(layer: l, slot: source) + from, count: n)
-            (valueRows(layer: l, slot: destination) + from).update(from: valueRows(layer: l, slot: source) + from, count: n)
-        }
+        let shared = borrowed[source]?.count ?? 0
+        if let lender = borrowed[source]?.lender { copyRows(0..<shared, from: lender, to: destination) }
+        copyRows(shared..<lengths[source], from: source, to: destination)
         lengths[destination] = lengths[source]
     }
 
@@ -92,14 +84,21 @@ public final class KVCache: @unchecked Sendable {
 
     /// The slot whose first `count` positions `slot` reads (set by `shareSlot`), or nil if all its rows are its own.
     public func sharedPrefix(of slot: Int) -> (lender: Int, count: Int)? { borrowed[slot] }
+
     /// Gives `slot` its own copy of the positions it shares, so all of its rows `0..<length` are its own.
     func materialize(slot: Int) {
         guard let (lender, count) = borrowed[slot] else { return }
-        for l in 0..<layerCount {
-            keyRows(layer: l, slot: slot).update(from: keyRows(layer: l, slot: lender), count: count * kvDim)
-            valueRows(layer: l, slot: slot).update(from: valueRows(layer: l, slot: lender), count: count * kvDim)
-        }
+        copyRows(0..<count, from: lender, to: slot)
         borrowed[slot] = nil
+    }
+
+    /// Copies the keys and values of `positions` from `source`'s own rows to `destination`'s, in every layer.
+    private func copyRows(_ positions: Range<Int>, from source: Int, to destination: Int) {
+        let start = positions.lowerBound * kvDim, n = positions.count * kvDim
+        for l in 0..<layerCount {
+            (keyRows(layer: l, slot: destination) + start).update(from: keyRows(layer: l, slot: source) + start, count: n)
+            (valueRows(layer: l, slot: destination) + start).update(from: valueRows(layer: l, slot: source) + start, count: n)
+        }
     }
 
     /// Copies `slot`'s shared rows into every slot that reads them, before they are overwritten.
