@@ -507,19 +507,20 @@ public final class GRPOTrainer {
     /// log-probabilities of every completion token under `model`, with no gradient, at the sampling
     /// temperature: log π_ref for the frozen reference (or, under LoRA, the policy with its adapter off: the
     /// inference path scores with the base weights), or log π_old for the f32 policy itself (`oldPolicy`; under
-    /// LoRA with the adapter merged, as the sampler runs it). Each group's prompt runs once and its completions
-    /// run together without padding (`continuationLogProbs`).
+    /// LoRA with the adapter merged, as the sampler runs it). Each group's prompt runs once and the completions of
+    /// all groups run together without padding (`continuationLogProbs(groups:)`).
     func frozenLogProbs(of model: LlamaModel, oldPolicy: Bool = false, prompts: [RLPrompt],
                         completions: [Generation.Completion]) throws -> [[Float]] {
         var members: [Int: [Int]] = [:]
         for (i, completion) in completions.enumerated() { members[completion.promptIndex, default: []].append(i) }
         var result = [[Float]](repeating: [], count: completions.count)
         func score() {
-            for (promptIndex, group) in members.sorted(by: { $0.key < $1.key }) {
-                let scored = model.continuationLogProbs(prefix: prompts[promptIndex].tokens,
-                                                        continuations: group.map { completions[$0].tokens },
-                                                        temperature: Float(configuration.temperature))
-                for (k, i) in group.enumerated() { result[i] = scored[k] }
+            let ordered = members.sorted(by: { $0.key < $1.key })
+            let scored = model.continuationLogProbs(
+                groups: ordered.map { ContinuationGroup(prefix: prompts[$0.key].tokens, continuations: $0.value.map { completions[$0].tokens }) },
+                temperature: Float(configuration.temperature))
+            for (groupScores, (_, group)) in zip(scored, ordered) {
+                for (k, i) in group.enumerated() { result[i] = groupScores[k] }
             }
         }
         if oldPolicy { model.withAdapterMergedForInference(score) } else { score() }

@@ -33,4 +33,30 @@ struct SharedPrefixScoringTests {
             #expect(maxRelativeDifference(alone, together[j]) < 1e-5)
         }
     }
+
+    @Test func groupsScoredTogetherMatchEachGroupAlone() throws {
+        let configuration = TinyModels.configurations[1]
+        let model = try TinyModels.model(configuration)
+        let v = configuration.vocabularySize
+        let groups = [
+            ContinuationGroup(prefix: TinyModels.tokens(4, vocabulary: v, seed: 1),
+                              continuations: [6, 0, 3].enumerated().map { TinyModels.tokens($1, vocabulary: v, seed: 10 + UInt64($0)) }),
+            ContinuationGroup(prefix: TinyModels.tokens(7, vocabulary: v, seed: 2), continuations: [[], []]),
+            ContinuationGroup(prefix: TinyModels.tokens(2, vocabulary: v, seed: 3),
+                              continuations: [1, 9].enumerated().map { TinyModels.tokens($1, vocabulary: v, seed: 20 + UInt64($0)) }),
+        ]
+        let together = model.continuationLogProbs(groups: groups, temperature: 0.9)
+        // A budget of one byte puts every group in a pass of its own.
+        let split = model.continuationLogProbs(groups: groups, temperature: 0.9, cacheBudget: 1)
+        #expect(together.map { $0.map(\.count) } == groups.map { $0.continuations.map(\.count) })
+        for (g, group) in groups.enumerated() {
+            let alone = model.continuationLogProbs(prefix: group.prefix, continuations: group.continuations, temperature: 0.9)
+            for j in group.continuations.indices {
+                #expect(maxRelativeDifference(alone[j], together[g][j]) < 1e-5, "group \(g), continuation \(j)")
+                #expect(maxRelativeDifference(split[g][j], together[g][j]) < 1e-5, "group \(g), continuation \(j), split")
+            }
+        }
+        #expect(together[1] == [[], []])
+        #expect(together[0][0].allSatisfy { $0 < 0 && $0.isFinite })
+    }
 }
