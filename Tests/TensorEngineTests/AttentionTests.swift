@@ -180,4 +180,62 @@ import Testing
             }
         }
     }
+
+    /// Longer rows than the fixture above, so spans are cut both by segment boundaries and by the query block:
+    /// row 0 packs a 7-token prompt, continuations of 11, 1 and 9 tokens and 4 padded positions; row 1 is an
+    /// ordinary row with 5 padded positions. The BLAS kernels match the naive ones, and give the same bits on
+    /// one thread and on two.
+    @Test(arguments: [8, 5, 64]) func longPackedRowsMatchNaiveOnAnyThreadCount(queryBlock: Int) {
+        let b = 2, t = 32, h = 6, hkv = 2, d = 16
+        var starts = [Int32](repeating: 0, count: b * t)
+        var cursor = 7
+        for length in [11, 1, 9] {
+            for i in cursor..<cursor + length { starts[i] = Int32(cursor) }
+            cursor += length
+        }
+        let prefix: [Int32] = [7, 0]
+        var mask = [Float](repeating: 1, count: b * t)
+        for i in 28..<32 { mask[i] = 0 }
+        for i in (t + 27)..<(2 * t) { mask[i] = 0 }
+        let q = randomDoubles(b * t * h * d, seed: 81).floats, k = randomDoubles(b * t * hkv * d, seed: 82).floats
+        let v = randomDoubles(b * t * hkv * d, seed: 83).floats
+        var g = randomDoubles(b * t * h * d, seed: 84).floats
+        for row in 0..<(b * t) where mask[row] == 0 { for c in 0..<(h * d) { g[row * h * d + c] = 0 } }
+        var ref = [Float](repeating: 0, count: q.count), refProbs = [Float](repeating: 0, count: b * h * t * t)
+        attentionForwardNaive(&ref, &refProbs, q, k, v, mask, segmentStarts: starts, sharedPrefix: prefix,
+                              batch: b, length: t, heads: h, kvHeads: hkv, headDim: d)
+        var rdq = [Float](repeating: 0.1, count: q.count), rdk = [Float](repeating: 0.1, count: k.count), rdv = rdk
+        attentionBackwardNaive(&rdq, &rdk, &rdv, g, refProbs, q, k, v, batch: b, length: t, heads: h, kvHeads: hkv, headDim: d)
+        var results: [[Float]] = []
+        for threads in [1, 2] {
+            let previous = Parallel.threadCount
+            Parallel.threadCount = threads
+            defer { Parallel.threadCount = previous }
+            var out = [Float](repeating: 0, count: q.count), probs = [Float](repeating: .nan, count: b * h * t * t)
+            attentionForward(&out, &probs, q, k, v, mask, segmentStarts: starts, sharedPrefix: prefix,
+                             batch: b, length: t, heads: h, kvHeads: hkv, headDim: d, queryBlock: queryBlock)
+            var dq = [Float](repeating: 0.1, count: q.count), dk = [Float](repeating: 0.1, count: k.count), dv = dk
+            attentionBackward(&dq, &dk, &dv, g, q, k, v, mask, segmentStarts: starts, sharedPrefix: prefix,
+                              batch: b, length: t, heads: h, kvHeads: hkv, headDim: d, queryBlock: queryBlock)
+            // Real queries only: padded ones attend to whatever is unmasked and nobody reads them.
+            for row in 0..<(b * t) where mask[row] == 1 {
+                let range = (row * h * d)..<((row + 1) * h * d)
+                #expect(closeness(Array(out[range]), Array(ref[range]), rtol: 1e-5, atol: 1e-6) <= 1, "row \(row)")
+            }
+            for bb in 0..<b {
+                for head in 0..<h {
+                    for row in 0..<t where mask[bb * t + row] == 1 {
+                        let range = (((bb * h + head) * t + row) * t)..<(((bb * h + head) * t + row + 1) * t)
+                        #expect(closeness(Array(probs[range]), Array(refProbs[range]), rtol: 1e-5, atol: 1e-7) <= 1)
+                    }
+                }
+            }
+            #expect(closeness(dq, rdq, rtol: 1e-4, atol: 1e-5) <= 1)
+            #expect(closeness(dk, rdk, rtol: 1e-4, atol: 1e-5) <= 1)
+            #expect(closeness(dv, rdv, rtol: 1e-4, atol: 1e-5) <= 1)
+            results.append(out + dq + dk + dv)
+        }
+        #expect(results[0].map(\.bitPattern) == results[1].map(\.bitPattern))
+    }
 }
+
