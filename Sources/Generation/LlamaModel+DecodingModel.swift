@@ -36,6 +36,6 @@ extension LlamaModel: DecodingModel {
     /// Packs the weights into decode panels for the call (`prepareDecodePanels()`).
     public func beginDecoding() { prepareDecodePanels() }
 
-    /// Drops the decode panels.
-    public func endDecoding() { releaseDecodePanels() }
+    /// Drops the decode panels (unless `keepsDecodePanels` keeps them for the next call).
+    public func endDecoding() { finishDecodePanelUse() }
 }

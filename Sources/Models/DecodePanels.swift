@@ -1,8 +1,9 @@
 // DecodePanels: the model's matrices packed into 16-wide panels (TensorEngine/Kernels/PanelMatmul.swift) for
 // the decode steps of one generation call. `prepareDecodePanels()` packs them (one pass over the weights),
-// `releaseDecodePanels()` drops them; at bf16 they are the model the call samples from. The weights must not
+// `finishDecodePanelUse()` drops them; at bf16 they are the model the call samples from. The weights must not
 // change in between, which is why the generator brackets its decode loop with the two
-// (DecodingModel.beginDecoding/endDecoding) rather than keeping them.
+// (DecodingModel.beginDecoding/endDecoding) rather than keeping them — unless `keepsDecodePanels` says the
+// weights are fixed, when the next call reuses them.
 import TensorEngine
 
 /// Packed copies of every matrix the decode step multiplies by.
@@ -17,6 +18,9 @@ final class DecodePanels {
     let precision: DecodeWeightPrecision
     /// Set when the panels own their memory (nil when they borrowed the gradient buffer).
     private let storage: UnsafeMutableRawPointer?
+
+    /// Whether the panels live in memory of their own (not in the borrowed gradient buffer).
+    var ownsMemory: Bool { storage != nil }
 
     /// Bytes the packed matrices of `configuration` take at `precision`.
     static func storageBytes(_ cfg: LlamaConfiguration, precision: DecodeWeightPrecision) -> Int {
@@ -63,6 +67,7 @@ extension LlamaModel {
     /// next accumulation anyway).
     public func prepareDecodePanels() {
         let precision = decodeWeightPrecision
+        if keepsDecodePanels, let kept = decodePanels, kept.ownsMemory, kept.precision == precision { return }
         let needed = DecodePanels.storageBytes(configuration, precision: precision)
         let borrowed = decodePanelsBorrowGradientMemory && loraAdapter == nil
             ? gradientStorageIfAllocated.flatMap { $0.count * MemoryLayout<Float>.stride >= needed ? UnsafeMutableRawPointer($0.pointer) : nil }
@@ -72,6 +77,12 @@ extension LlamaModel {
 
     /// Drops the packed weights (see `prepareDecodePanels()`).
     public func releaseDecodePanels() { decodePanels = nil }
+
+    /// Ends a generation call's use of the packed weights: drops them unless `keepsDecodePanels` keeps them
+    /// for the next call (and they own their memory).
+    public func finishDecodePanelUse() {
+        if !keepsDecodePanels || !(decodePanels?.ownsMemory ?? true) { decodePanels = nil }
+    }
 
     /// Whether `decodeStep` currently uses packed weights.
     public var hasDecodePanels: Bool { decodePanels != nil }

@@ -58,6 +58,7 @@ extension LlamaModel {
     /// - Parameter file: an opened GGUF file matching this model's configuration.
     /// - Throws: `ModelError.missingTensor`, `.shapeMismatch` or `.unreadable` (unsupported tensor type).
     public func loadWeights(from file: GGUFFile) throws {
+        releaseDecodePanels()
         let source = file.url.lastPathComponent
         let permuted = (try? file.string(GGUFMetadataKey.architecture)) == "llama"
         for entry in parameters.layout.entries {
@@ -84,6 +85,7 @@ extension LlamaModel {
     /// - Parameter files: the model's safetensors files (a tensor may be in any of them).
     /// - Throws: `ModelError.missingTensor`, `.shapeMismatch` or `.unreadable`.
     public func loadWeights(from files: [SafetensorsFile]) throws {
+        releaseDecodePanels()
         let source = files.map { $0.url.lastPathComponent }.joined(separator: ", ")
         for entry in parameters.layout.entries {
             guard let file = files.first(where: { $0.hasTensor(named: entry.name) }),

@@ -126,6 +126,42 @@ import Testing
         #expect(model.tokenLogProbs(batch, keepActivations: true) == before)
     }
 
+    /// With `keepsDecodePanels` the packed weights outlive a call and the next call decodes on them, giving what
+    /// a model that repacks every call gives; after the weights change, `releaseDecodePanels()` makes the next
+    /// call pack the new weights, and merging a LoRA adapter drops kept panels by itself.
+    @Test func keptDecodePanelsServeTheNextCall() throws {
+        let parameters = SamplingParameters(temperature: 1, topP: 0.95, maxNewTokens: 8, seed: 5, stopTokenIDs: [0])
+        let request = CompletionRequest(prompts: Self.prompts, samplesPerPrompt: 2, parameters: parameters)
+        func run(_ model: LlamaModel) throws -> [[Float]] {
+            try BatchGenerator(model: model).complete(request, decoder: nil).completions.map(\.logProbabilities)
+        }
+        let kept = try Self.model(), fresh = try Self.model()
+        kept.keepsDecodePanels = true
+        let first = try run(kept)
+        #expect(kept.hasDecodePanels)
+        #expect(!fresh.hasDecodePanels)
+        #expect(try run(kept) == first)
+        #expect(try run(fresh) == first)
+        // New weights, the same in both models.
+        for model in [kept, fresh] {
+            let head = model.parameters["lm_head.weight"]
+            for i in 0..<head.count { head[i] *= -1.5 }
+        }
+        kept.releaseDecodePanels()
+        let changed = try run(kept)
+        #expect(changed != first)
+        #expect(try run(fresh) == changed)
+        #expect(kept.hasDecodePanels)
+        let adapter = try LoRAAdapter(modelConfiguration: Self.configuration,
+                                      configuration: LoRAConfiguration(rank: 2, alpha: 4, dropout: 0, targetModules: ["all-linear"]), seed: 3)
+        try kept.attachAdapter(adapter)
+        kept.mergeAdapterForInference()
+        #expect(!kept.hasDecodePanels)
+        _ = try run(kept)
+        kept.restoreWeightsAfterInference()
+        #expect(!kept.hasDecodePanels)
+    }
+
     @Test func greedyWithCacheEqualsGreedyRecomputingThePrefix() throws {
         let model = try Self.model()
         let parameters = SamplingParameters.greedy(maxNewTokens: 8)

@@ -74,6 +74,7 @@ extension LlamaModel {
             }
         }
         isAdapterMergedForInference = true
+        releaseDecodePanels()  // packed from W0, if kept
     }
 
     /// Puts back the W0 saved by `mergeAdapterForInference()` (no-op when not merged).
@@ -87,6 +88,7 @@ extension LlamaModel {
             }
         }
         isAdapterMergedForInference = false
+        releaseDecodePanels()  // packed from the merged weights, if kept
     }
 
     /// Runs `body` with the adapter merged for inference, restoring W0 afterwards (also when `body` throws).
@@ -109,6 +111,7 @@ extension LlamaModel {
         for entry in adaptedWeightEntries(adapter) {
             adapter.addDelta(into: parameters.pointer + entry.offset, slot: entry.slot, sign: 1)
         }
+        releaseDecodePanels()
         detachAdapter()
         return adapter
     }

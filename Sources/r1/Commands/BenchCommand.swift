@@ -23,7 +23,7 @@ struct BenchCommand: ParsableCommand {
     var threads = 2
     @Option(help: "Timed repetitions per row (after one warm-up); the median is reported.")
     var repeats = 3
-    @Option(help: "Comma-separated sections: gemm, prefill, sampling, train.")
+    @Option(help: "Comma-separated sections: gemm, prefill, sampling, train, attention (not in the default set).")
     var sections = "gemm,prefill,sampling,train"
     @Option(help: "Also write the JSON report to this file.")
     var json: String?
@@ -58,9 +58,9 @@ struct BenchCommand: ParsableCommand {
     func run() throws {
         guard threads >= 1, repeats >= 1 else { throw ValidationError("--threads and --repeats must be at least 1") }
         let wanted = Set(sections.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
-        let known: Set<String> = ["gemm", "prefill", "sampling", "train"]
+        let known: Set<String> = ["gemm", "prefill", "sampling", "train", "attention"]
         if let bad = wanted.subtracting(known).first {
-            throw ValidationError("unknown section '\(bad)'; use a comma-separated subset of gemm, prefill, sampling, train")
+            throw ValidationError("unknown section '\(bad)'; use a comma-separated subset of gemm, prefill, sampling, train, attention")
         }
         Parallel.threadCount = threads
         let url = URL(fileURLWithPath: model)
@@ -79,6 +79,7 @@ struct BenchCommand: ParsableCommand {
         if wanted.contains("prefill") { benchPrefill(llama, prompt: prompt, tokenizer: tokenizer, emit) }
         if wanted.contains("sampling") { try benchSampling(llama, prompt: prompt, emit) }
         if wanted.contains("train") { benchTraining(llama, emit) }
+        if wanted.contains("attention") { benchAttention(llama.configuration, emit) }
         let report = Report(model: url.lastPathComponent, backend: BLAS.backend.description, cpu: Self.cpuName(),
                             promptTokens: prompt, rows: rows)
         let encoder = JSONEncoder()
@@ -163,7 +164,13 @@ struct BenchCommand: ParsableCommand {
     /// `BatchGenerator` with one prompt and G samples, 128 forced new tokens, T = 1 (no top-k/top-p), on f32
     /// and on bf16 decode weights (rows named "… bf16").
     private func benchSampling(_ llama: LlamaModel, prompt: [Int32], _ emit: (Row) -> Void) throws {
-        defer { llama.decodeWeightPrecision = .f32 }
+        // Weights packed once per precision and kept across calls, as a server keeps them.
+        llama.keepsDecodePanels = true
+        defer {
+            llama.decodeWeightPrecision = .f32
+            llama.keepsDecodePanels = false
+            llama.releaseDecodePanels()
+        }
         for precision in DecodeWeightPrecision.allCases {
             llama.decodeWeightPrecision = precision
             let suffix = precision == .f32 ? "" : " \(precision.rawValue)"
@@ -191,7 +198,7 @@ struct BenchCommand: ParsableCommand {
                 if let failure { throw failure }
                 var withDetail = row
                 decodeRates.sort()
-                withDetail.detail = "\(precision.rawValue) decode weights; wall of the whole call incl. prefill; "
+                withDetail.detail = "\(precision.rawValue) decode weights (packed once, kept across calls); wall of the whole call incl. prefill; "
                     + String(format: "decode steps alone %.1f tokens/s", decodeRates[decodeRates.count / 2])
                 emit(withDetail)
             }
@@ -213,6 +220,42 @@ struct BenchCommand: ParsableCommand {
             _ = llama.tokenLogProbs(batch, keepActivations: true)
             llama.backward(logProbGradient: gradient)
             return Double(b * t)
+        }
+        emit(row)
+    }
+
+    /// Training attention forward + backward over the model's heads for one packed GRPO micro-batch row (a
+    /// 43-token prompt and four 52-token completions, as `r1 bench-grpo --micro-batch 4` packs them), per layer.
+    private func benchAttention(_ cfg: LlamaConfiguration, _ emit: (Row) -> Void) {
+        let prompt = 43, completions = [52, 52, 52, 52]
+        let t = prompt + completions.reduce(0, +)
+        let qd = cfg.queryDim, kvd = cfg.kvDim
+        var starts = [Int32](repeating: 0, count: t)
+        var cursor = prompt
+        for length in completions {
+            for i in cursor..<cursor + length { starts[i] = Int32(cursor) }
+            cursor += length
+        }
+        let prefix: [Int32] = [Int32(prompt)]
+        let q = Self.randomBuffer(t * qd, seed: 3), k = Self.randomBuffer(t * kvd, seed: 4), v = Self.randomBuffer(t * kvd, seed: 5)
+        let dout = Self.randomBuffer(t * qd, seed: 6), out = Self.randomBuffer(t * qd, seed: 7)
+        let dq = Self.randomBuffer(t * qd, seed: 8), dk = Self.randomBuffer(t * kvd, seed: 9), dv = Self.randomBuffer(t * kvd, seed: 10)
+        defer { for buffer in [q, k, v, dout, out, dq, dk, dv] { buffer.deallocate() } }
+        let layers = cfg.layerCount
+        let row = measure(section: "attention", name: "packed row \(prompt)+4x\(completions[0]) fwd+bwd", unit: "layers/s",
+                          detail: "attentionForward + attentionBackward, \(cfg.headCount) heads, \(cfg.kvHeadCount) kv heads, one row of \(t)") {
+            starts.withUnsafeBufferPointer { segmentStarts in
+                prefix.withUnsafeBufferPointer { sharedPrefix in
+                    for _ in 0..<layers {
+                        attentionForward(out, nil, q, k, v, nil, segmentStarts: segmentStarts.baseAddress, sharedPrefix: sharedPrefix.baseAddress,
+                                         batch: 1, length: t, heads: cfg.headCount, kvHeads: cfg.kvHeadCount, headDim: cfg.headDim)
+                        attentionBackward(dq, dk, dv, dout, q, k, v, nil, segmentStarts: segmentStarts.baseAddress,
+                                          sharedPrefix: sharedPrefix.baseAddress, batch: 1, length: t, heads: cfg.headCount,
+                                          kvHeads: cfg.kvHeadCount, headDim: cfg.headDim)
+                    }
+                }
+            }
+            return Double(layers)
         }
         emit(row)
     }

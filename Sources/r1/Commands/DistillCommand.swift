@@ -156,6 +156,7 @@ struct DistillCommand: ParsableCommand {
         }
         let options = try ModelOptions.parse(["--model", teacher ?? "", "--threads", "\(threads)"])
         let loaded = try options.load()
+        loaded.model.keepsDecodePanels = true  // a fixed teacher: pack its weights once for all batches
         guard let template = r1Zero ? ChatTemplate.r1Zero : ChatTemplate(for: loaded.tokenizer) else {
             throw CLIError.noChatTemplate(model: options.model)
         }

@@ -66,6 +66,7 @@ struct EvalCommand: ParsableCommand {
         }
         let verifiable = try spec.makeTask(registry: RewardRegistry.builtIn(environment: environment), datasetSplit: .test)
         let (policy, tokenizer) = try loadModel(model)
+        policy.keepsDecodePanels = true  // fixed weights: pack them once for all problem batches
         let style = try promptStyle(tokenizer)
         var configuration = EvaluationConfiguration(
             samplesPerProblem: k, temperature: temperature, topP: topP, maxNewTokens: maxTokens, seed: seed,

@@ -55,6 +55,7 @@ struct ServeCommand: ParsableCommand {
 
     func run() throws {
         let loaded = try modelOptions.load()
+        loaded.model.keepsDecodePanels = true  // the served weights never change: pack them once, not per request
         let template: ChatTemplate? = r1Zero ? .r1Zero : ChatTemplate(for: loaded.tokenizer)
         let configuration = ServingConfiguration(host: host, port: port, modelName: servedName, defaultMaxTokens: defaultMaxTokens,
                                                  maximumChoices: maxBatch)
