@@ -2,7 +2,8 @@
 # One GRPO step of `r1 bench-grpo` against one of TRL's GRPOTrainer (Scripts/bench/trl_grpo_step.py), back
 # to back on this machine with the same settings (SmolLM2-135M-Instruct fp32, 4 prompts x 8 completions,
 # <= 128 new tokens, beta 0.04, 2 threads); prints both step times, peak RSS and the ratio TRL / r1 (> 1:
-# r1 is faster). Load matters: note the 1-minute load printed with each figure.
+# r1 is faster). Both train on the same prompts in the same order: r1 writes the ones it uses (--prompts-out) and
+# TRL reads them without shuffling. Load matters: note the 1-minute load printed with each figure.
 #
 # Usage: Scripts/bench/grpo-vs-trl.sh [OUT_DIR]        (default OUT_DIR: bench-results)
 #   Run from the repository root in a Python venv with trl_grpo_step.py's packages (see its header).
@@ -29,9 +30,9 @@ if [ -z "${R1:-}" ]; then swift build -c release --product r1 >&2; R1=.build/rel
 HF="$OUT/smollm2-f32-hf"
 [ -f "$HF/config.json" ] || "$R1" export --model "$GGUF" --format hf --dtype f32 --output "$HF" > /dev/null
 echo "== r1 bench-grpo ($STEPS steps, micro-batch $MICRO, token limit $TOKENS, load $(cut -d' ' -f1 /proc/loadavg))"
-/usr/bin/time -v "$R1" bench-grpo --model "$GGUF" --steps "$STEPS" --threads "$THREADS" --micro-batch "$MICRO" --micro-batch-tokens "$TOKENS" 2> "$OUT/r1-time.txt" | tee "$OUT/r1-grpo.txt"
+/usr/bin/time -v "$R1" bench-grpo --model "$GGUF" --steps "$STEPS" --threads "$THREADS" --micro-batch "$MICRO" --micro-batch-tokens "$TOKENS" --prompts-out "$OUT/prompts.jsonl" 2> "$OUT/r1-time.txt" | tee "$OUT/r1-grpo.txt"
 echo "== TRL GRPOTrainer ($STEPS steps, micro-batch $TRL_MICRO, load $(cut -d' ' -f1 /proc/loadavg))"
-"$PYTHON" "$HERE/trl_grpo_step.py" --gguf "$GGUF" --steps "$STEPS" --threads "$THREADS" --micro-batch "$TRL_MICRO" --hf-folder "$HF" --work "$OUT/work" --json "$OUT/trl-grpo.json" | tee "$OUT/trl-grpo.txt"
+"$PYTHON" "$HERE/trl_grpo_step.py" --gguf "$GGUF" --steps "$STEPS" --threads "$THREADS" --micro-batch "$TRL_MICRO" --hf-folder "$HF" --work "$OUT/work" --prompts "$OUT/prompts.jsonl" --json "$OUT/trl-grpo.json" | tee "$OUT/trl-grpo.txt"
 
 "$PYTHON" - "$OUT" <<'PY'
 import json, re, statistics, sys

