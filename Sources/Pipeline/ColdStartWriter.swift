@@ -84,7 +84,7 @@ public struct ColdStartWriter: Sendable, Equatable {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         for example in examples {
             guard let completion = WorkedSolution.completion(for: example, of: task) else {
-                throw PipelineError.invalidRecipe(path: url.path, reason: "task \(self.task) has no worked solution for example \(example.id); use a task with reference answers")
+                throw PipelineError.invalidRecipe(path: url.path, reason: "task \(self.task) has no worked solution for example \(example.id ?? "(no id)"); use a task with reference answers")
             }
             let question = instruction.map { "\(example.prompt) \($0)" } ?? example.prompt
             let line = ColdStartLine(messages: [.init(role: "user", content: question), .init(role: "assistant", content: completion)])

@@ -37,7 +37,7 @@ public struct ProcessStageLauncher: StageLauncher {
 
     public func run(arguments: [String], log: URL) throws -> Int32 {
         try FileManager.default.createDirectory(at: log.deletingLastPathComponent(), withIntermediateDirectories: true)
-        if !FileManager.default.fileExists(atPath: log.path) { FileManager.default.createFile(atPath: log.path, contents: nil) }
+        if !FileManager.default.fileExists(atPath: log.path) { _ = FileManager.default.createFile(atPath: log.path, contents: nil) }
         let file = try FileHandle(forWritingTo: log)
         defer { try? file.close() }
         file.seekToEndOfFile()

@@ -34,10 +34,10 @@ final class FakeLauncher: StageLauncher, @unchecked Sendable {
             try fm.createDirectory(atPath: output, withIntermediateDirectories: true)
         case "distill":
             try fm.createDirectory(atPath: (output as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            fm.createFile(atPath: output, contents: Data("{\"messages\":[]}\n".utf8))
+            _ = fm.createFile(atPath: output, contents: Data("{\"messages\":[]}\n".utf8))
         case "eval":
             try fm.createDirectory(atPath: output, withIntermediateDirectories: true)
-            fm.createFile(atPath: output + "/report.json", contents: Data("{}".utf8))
+            _ = fm.createFile(atPath: output + "/report.json", contents: Data("{}".utf8))
         default:
             break
         }
