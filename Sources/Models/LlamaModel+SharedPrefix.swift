@@ -82,8 +82,7 @@ extension LlamaModel {
     private func scoreGroups(_ groups: [ContinuationGroup], slots: Int, capacity: Int, temperature: Float) -> [[[Float]]] {
         let cfg = configuration, v = cfg.vocabularySize, c = cfg.hiddenSize
         var result = groups.map { group in group.continuations.map { [Float](repeating: 0, count: $0.count) } }
-        let scored = groups.indices.filter { groups[$0].continuations.contains { !$0.isEmpty } }
-        guard !scored.isEmpty else { return result }
+        guard groups.contains(where: { $0.continuations.contains { !$0.isEmpty } }) else { return result }
         let cache = KVCache(configuration: cfg, slots: slots, capacity: capacity)
         // Each prefix once, into the first slot of its group and copied to the others; its last logits score
         // every continuation's first token. Every continuation token but the last (whose output predicts
@@ -94,7 +93,7 @@ extension LlamaModel {
         for gi in groups.indices {
             let group = groups[gi]
             defer { firstSlot += max(1, group.continuations.count) }
-            guard scored.contains(gi) else { continue }
+            guard group.continuations.contains(where: { !$0.isEmpty }) else { continue }
             var firstLogits = prefill(tokens: group.prefix, slot: firstSlot, cache: cache)
             for j in 1..<max(1, group.continuations.count) { cache.copySlot(firstSlot, to: firstSlot + j) }
             firstLogits.withUnsafeMutableBufferPointer { logits in

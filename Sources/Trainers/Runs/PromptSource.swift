@@ -108,13 +108,19 @@ public struct PromptSource: Sendable {
         switch style {
         case .r1Zero:
             return task.prompt(for: example)
-        case let .chat(template, system, instruction):
+        case let .chat(template, system, _):
             var messages: [ChatMessage] = []
             if let system { messages.append(ChatMessage(role: .system, content: system)) }
-            let question = instruction.map { "\(example.prompt) \($0)" } ?? example.prompt
-            messages.append(ChatMessage(role: .user, content: question))
+            messages.append(ChatMessage(role: .user, content: userMessage(example)))
             return template.render(messages, addGenerationPrompt: true)
         }
+    }
+
+    /// The user message of an example in the chat style: its question, then the style's instruction if any
+    /// (the question alone in the R1-Zero style).
+    public func userMessage(_ example: RewardExample) -> String {
+        guard case let .chat(_, _, instruction?) = style else { return example.prompt }
+        return "\(example.prompt) \(instruction)"
     }
 
     /// SplitMix64-style mixing of a seed with a position and a stream tag.

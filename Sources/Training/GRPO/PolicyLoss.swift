@@ -99,10 +99,11 @@ public struct PolicyLossBatch: Sendable {
     /// Active tokens in the whole accumulated batch across micro-batches (the `dapo` normaliser);
     /// nil uses this micro-batch's Σ mask.
     public var globalActiveTokens: Double?
-    /// When this batch is one chunk of a larger micro-batch (a token limit split it): the micro-batch's rows
-    /// (the B of `grpo`, `gspo` and `dr_grpo`) and active tokens (the `bnpo` normaliser), so the chunks' losses
-    /// and gradients add up to the micro-batch's. nil: this batch is the micro-batch.
+    /// When this batch is one chunk of a larger micro-batch (a token limit split it): the micro-batch's rows,
+    /// the B of `grpo`, `gspo` and `dr_grpo`, so the chunks' losses and gradients add up to the micro-batch's.
+    /// nil: this batch is the micro-batch.
     public var microBatchRows: Int?
+    /// Likewise the micro-batch's active tokens, the `bnpo` normaliser; nil: this batch's Σ mask.
     public var microBatchActiveTokens: Double?
 
     /// Creates a batch; shapes are checked with preconditions (programmer errors).

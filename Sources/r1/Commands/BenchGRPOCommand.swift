@@ -62,8 +62,7 @@ struct BenchGRPOCommand: ParsableCommand {
             let count = 2 * recipe.configuration.promptsPerStep * steps
             let lines = try (0..<count).map { position -> String in
                 let example = try prompts.example(at: position)
-                let question = recipe.settings.instruction.map { "\(example.prompt) \($0)" } ?? example.prompt
-                let row = ["question": question, "answer": example.goldAnswer ?? ""]
+                let row = ["question": prompts.userMessage(example), "answer": example.goldAnswer ?? ""]
                 return String(decoding: try JSONSerialization.data(withJSONObject: row, options: [.sortedKeys]), as: UTF8.self)
             }
             try (lines.joined(separator: "\n") + "\n").write(toFile: promptsOut, atomically: true, encoding: .utf8)
