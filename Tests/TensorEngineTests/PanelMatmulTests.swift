@@ -22,6 +22,28 @@ import Testing
         #expect(closeness(out, ref, rtol: 1e-5, atol: 1e-5) <= 1)
     }
 
+    /// Panels longer than one block of steps (32): the running sums carry from block to block, through a
+    /// partial last block, for every tile, at both precisions, on a range of panels that ends mid-weight (the
+    /// prefetches stop at the range's end).
+    @Test(arguments: [(1, 75), (6, 64), (8, 75), (11, 33), (16, 100), (32, 75)])
+    func panelsLongerThanOneBlockMatchNaive(rows: Int, inF: Int) {
+        let outF = 53
+        let x = randomDoubles(rows * inF, seed: 66).floats, w = randomDoubles(outF * inF, seed: 67).floats
+        for precision in DecodeWeightPrecision.allCases {
+            let weights = precision == .bf16 ? w.map(Self.bf16Rounded) : w
+            var ref = [Float](repeating: 0, count: rows * outF)
+            matmulForwardNaive(&ref, x, weights, nil, rows: rows, inFeatures: inF, outFeatures: outF)
+            let memory = UnsafeMutableRawPointer.allocate(
+                byteCount: panelStorageBytes(outFeatures: outF, inFeatures: inF, precision: precision), alignment: 64)
+            defer { memory.deallocate() }
+            let packed = packWeightPanels(memory, w, outFeatures: outF, inFeatures: inF, precision: precision)
+            var out = [Float](repeating: -7, count: rows * outF)
+            panelMatmulForward(&out, x, packed, rows: rows, inFeatures: inF, outFeatures: outF, panels: 0..<2)
+            panelMatmulForward(&out, x, packed, rows: rows, inFeatures: inF, outFeatures: outF, panels: 2..<4)
+            #expect(closeness(out, ref, rtol: 1e-5, atol: 1e-5) <= 1, "\(precision)")
+        }
+    }
+
     /// A panel range writes only its own columns.
     @Test func panelRangeWritesOnlyItsColumns() {
         let rows = 3, inF = 10, outF = 40

@@ -1,10 +1,14 @@
-// Processor hints Swift has no spelling for. Header-only (static inline), so the Swift optimizer inlines them.
+// Processor hints Swift has no spelling for. Header-only (static inline). The optimizer may leave a call to them
+// (it did for a one-line prefetch inside the specialised panel kernel), so the prefetch takes a whole range: at
+// worst one call per range, never one per cache line.
 #ifndef R1_CPU_HINTS_H
 #define R1_CPU_HINTS_H
 
-/// Asks the processor to start loading the cache line holding `address` into every cache level, for a read
-/// soon. Never faults, whatever the address.
-static inline void r1_prefetch(const void *address) { __builtin_prefetch(address, 0, 3); }
+/// Asks the processor to start loading every 64-byte line from `start` up to (not including) `end` into every
+/// cache level, for a read soon. Never faults, whatever the addresses.
+static inline void r1_prefetch_lines(const void *start, const void *end) {
+    for (const char *line = (const char *)start; line < (const char *)end; line += 64) __builtin_prefetch(line, 0, 3);
+}
 
 /// Tells the processor the thread is spinning on a flag (x86 `pause`, Arm `yield`): the loop slows down and
 /// leaves execution resources to a sibling hardware thread.

@@ -9,10 +9,17 @@
 // bf16 is the high half of its float32), so accumulation is float32 either way; only the bytes streamed halve.
 // Widening costs a shift and a mask per 16 values, next to 2–12 FMAs, so every tile widens its own panel
 // (widening a panel once into float32 scratch for all row tiles measured slower: the scratch leaves L1).
+// A panel goes in blocks of 32 steps: all row tiles run over one block (2 KB at f32, in L1) before the next, with
+// their running sums kept in a small [M][16] scratch between blocks, and each block first prefetches the bytes
+// 8 KB further on. So the panel is read from memory once, in order, with the prefetches running ahead of the
+// FMAs — before, the first tile streamed the whole panel (36–98 KB, more than L1) and later tiles re-read it
+// from L2 while memory idled. Each sum is still formed step by step in order, so results are unchanged.
 // Measured (2 threads, Zen 3, SmolLM2 shapes; `r1 bench --sections gemm`, "panels" rows, same run, load 1.5–1.9):
 // f32:  M = 8: 36–46 GFLOP/s (small-batch kernel 30–33); M = 16: 56–63 (32–44); M = 32: 81–91 (OpenBLAS 59–76).
 // bf16: M = 8: 56–78; M = 16: 68–85; M = 32: 97–106. Then the four-row tile (8 = 4 + 4, 16 = 6 + 6 + 4): sampling
-// 8 / 16 / 32 sequences +9 / +29 / +9 % at f32 (BENCHMARKS.md).
+// 8 / 16 / 32 sequences +9 / +29 / +9 % at f32 (BENCHMARKS.md). Then blocks (2026-11-30, load 1.5–1.9, alternating
+// runs of `r1 generate -n 8 --max-tokens 128`): f32 decode at 8 sequences 134.6 → 143 tokens/s (medians of 8,
+// the blocked kernel faster in 6 of 8 pairs); a C model of the two loops on the 113 MB LM head: 9.0–10.0 → 7.5–8.7 ms.
 
 import CPUHints
 
@@ -128,16 +135,36 @@ private func storeRow(_ out: UnsafeMutablePointer<Float>, _ a: SIMD8<Float>, _ b
     }
 }
 
-/// Six rows of `x` (stride K) against one panel; writes `lanes` outputs per row (stride N).
+/// Panel steps per block: every row tile runs over one block of the panel (2 KB at f32) while it sits in L1
+/// before the next block is read, so the panel streams from memory once, in order, whatever the row count.
+private let panelBlockSteps = 32
+
+/// How far ahead of the block being multiplied the prefetches run, in bytes of the worker's panel stream.
+private let panelPrefetchDistance = 8192
+
+/// The 16 running sums of tile row `row` in `acc` ([rows][16]).
 @inline(__always)
-private func tile6<L: PanelLanes>(_: L.Type, _ out: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>,
-                                  _ panel: UnsafeRawPointer, ahead: UnsafeRawPointer, k: Int, n: Int, lanes: Int) {
-    var a00 = SIMD8<Float>(repeating: 0), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00
-    var a30 = a00, a31 = a00, a40 = a00, a41 = a00, a50 = a00, a51 = a00
+private func loadSums(_ acc: UnsafeMutablePointer<Float>, _ row: Int) -> (SIMD8<Float>, SIMD8<Float>) {
+    let p = UnsafeRawPointer(acc + row * panelWidth)
+    return (p.loadUnaligned(as: SIMD8<Float>.self), p.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self))
+}
+
+@inline(__always)
+private func storeSums(_ acc: UnsafeMutablePointer<Float>, _ row: Int, _ a: SIMD8<Float>, _ b: SIMD8<Float>) {
+    let p = UnsafeMutableRawPointer(acc + row * panelWidth)
+    p.storeBytes(of: a, as: SIMD8<Float>.self)
+    p.storeBytes(of: b, toByteOffset: 32, as: SIMD8<Float>.self)
+}
+
+/// Six rows of `x` (stride K) against panel steps `steps`, adding to the sums at `acc` (stride 16).
+@inline(__always)
+private func tile6<L: PanelLanes>(_: L.Type, _ acc: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>,
+                                  _ panel: UnsafeRawPointer, steps: Range<Int>, k: Int) {
+    var (a00, a01) = loadSums(acc, 0), (a10, a11) = loadSums(acc, 1), (a20, a21) = loadSums(acc, 2)
+    var (a30, a31) = loadSums(acc, 3), (a40, a41) = loadSums(acc, 4), (a50, a51) = loadSums(acc, 5)
     let x0 = x, x1 = x0 + k, x2 = x1 + k, x3 = x2 + k, x4 = x3 + k, x5 = x4 + k
-    var p = panel, a = ahead
-    for i in 0..<k {
-        r1_prefetch(a)
+    var p = panel + steps.lowerBound * L.stepBytes
+    for i in steps {
         let (w0, w1) = L.load(p)
         let b0 = SIMD8<Float>(repeating: x0[i]); a00 = a00.addingProduct(b0, w0); a01 = a01.addingProduct(b0, w1)
         let b1 = SIMD8<Float>(repeating: x1[i]); a10 = a10.addingProduct(b1, w0); a11 = a11.addingProduct(b1, w1)
@@ -146,96 +173,91 @@ private func tile6<L: PanelLanes>(_: L.Type, _ out: UnsafeMutablePointer<Float>,
         let b4 = SIMD8<Float>(repeating: x4[i]); a40 = a40.addingProduct(b4, w0); a41 = a41.addingProduct(b4, w1)
         let b5 = SIMD8<Float>(repeating: x5[i]); a50 = a50.addingProduct(b5, w0); a51 = a51.addingProduct(b5, w1)
         p += L.stepBytes
-        a += L.stepBytes
     }
-    storeRow(out, a00, a01, lanes: lanes)
-    storeRow(out + n, a10, a11, lanes: lanes)
-    storeRow(out + 2 * n, a20, a21, lanes: lanes)
-    storeRow(out + 3 * n, a30, a31, lanes: lanes)
-    storeRow(out + 4 * n, a40, a41, lanes: lanes)
-    storeRow(out + 5 * n, a50, a51, lanes: lanes)
+    storeSums(acc, 0, a00, a01); storeSums(acc, 1, a10, a11); storeSums(acc, 2, a20, a21)
+    storeSums(acc, 3, a30, a31); storeSums(acc, 4, a40, a41); storeSums(acc, 5, a50, a51)
 }
 
-/// Four rows against one panel (8 accumulators: enough independent FMA chains to keep both FMA units busy,
-/// which two rows are not).
+/// Four rows against panel steps `steps` (8 accumulators: enough independent FMA chains to keep both FMA
+/// units busy, which two rows are not).
 @inline(__always)
-private func tile4<L: PanelLanes>(_: L.Type, _ out: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>,
-                                  _ panel: UnsafeRawPointer, ahead: UnsafeRawPointer, k: Int, n: Int, lanes: Int) {
-    var a00 = SIMD8<Float>(repeating: 0), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00, a30 = a00, a31 = a00
+private func tile4<L: PanelLanes>(_: L.Type, _ acc: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>,
+                                  _ panel: UnsafeRawPointer, steps: Range<Int>, k: Int) {
+    var (a00, a01) = loadSums(acc, 0), (a10, a11) = loadSums(acc, 1)
+    var (a20, a21) = loadSums(acc, 2), (a30, a31) = loadSums(acc, 3)
     let x0 = x, x1 = x0 + k, x2 = x1 + k, x3 = x2 + k
-    var p = panel, a = ahead
-    for i in 0..<k {
-        r1_prefetch(a)
+    var p = panel + steps.lowerBound * L.stepBytes
+    for i in steps {
         let (w0, w1) = L.load(p)
         let b0 = SIMD8<Float>(repeating: x0[i]); a00 = a00.addingProduct(b0, w0); a01 = a01.addingProduct(b0, w1)
         let b1 = SIMD8<Float>(repeating: x1[i]); a10 = a10.addingProduct(b1, w0); a11 = a11.addingProduct(b1, w1)
         let b2 = SIMD8<Float>(repeating: x2[i]); a20 = a20.addingProduct(b2, w0); a21 = a21.addingProduct(b2, w1)
         let b3 = SIMD8<Float>(repeating: x3[i]); a30 = a30.addingProduct(b3, w0); a31 = a31.addingProduct(b3, w1)
         p += L.stepBytes
-        a += L.stepBytes
     }
-    storeRow(out, a00, a01, lanes: lanes)
-    storeRow(out + n, a10, a11, lanes: lanes)
-    storeRow(out + 2 * n, a20, a21, lanes: lanes)
-    storeRow(out + 3 * n, a30, a31, lanes: lanes)
+    storeSums(acc, 0, a00, a01); storeSums(acc, 1, a10, a11); storeSums(acc, 2, a20, a21); storeSums(acc, 3, a30, a31)
 }
 
-/// Two rows against one panel.
+/// Two rows against panel steps `steps`.
 @inline(__always)
-private func tile2<L: PanelLanes>(_: L.Type, _ out: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>,
-                                  _ panel: UnsafeRawPointer, ahead: UnsafeRawPointer, k: Int, n: Int, lanes: Int) {
-    var a00 = SIMD8<Float>(repeating: 0), a01 = a00, a10 = a00, a11 = a00
+private func tile2<L: PanelLanes>(_: L.Type, _ acc: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>,
+                                  _ panel: UnsafeRawPointer, steps: Range<Int>, k: Int) {
+    var (a00, a01) = loadSums(acc, 0), (a10, a11) = loadSums(acc, 1)
     let x0 = x, x1 = x0 + k
-    var p = panel, a = ahead
-    for i in 0..<k {
-        r1_prefetch(a)
+    var p = panel + steps.lowerBound * L.stepBytes
+    for i in steps {
         let (w0, w1) = L.load(p)
         let b0 = SIMD8<Float>(repeating: x0[i]); a00 = a00.addingProduct(b0, w0); a01 = a01.addingProduct(b0, w1)
         let b1 = SIMD8<Float>(repeating: x1[i]); a10 = a10.addingProduct(b1, w0); a11 = a11.addingProduct(b1, w1)
         p += L.stepBytes
-        a += L.stepBytes
     }
-    storeRow(out, a00, a01, lanes: lanes)
-    storeRow(out + n, a10, a11, lanes: lanes)
+    storeSums(acc, 0, a00, a01); storeSums(acc, 1, a10, a11)
 }
 
-/// One row against one panel.
+/// One row against panel steps `steps`.
 @inline(__always)
-private func tile1<L: PanelLanes>(_: L.Type, _ out: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>,
-                                  _ panel: UnsafeRawPointer, ahead: UnsafeRawPointer, k: Int, lanes: Int) {
-    var a0 = SIMD8<Float>(repeating: 0), a1 = a0
-    var p = panel, a = ahead
-    for i in 0..<k {
-        r1_prefetch(a)
+private func tile1<L: PanelLanes>(_: L.Type, _ acc: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>,
+                                  _ panel: UnsafeRawPointer, steps: Range<Int>) {
+    var (a0, a1) = loadSums(acc, 0)
+    var p = panel + steps.lowerBound * L.stepBytes
+    for i in steps {
         let b = SIMD8<Float>(repeating: x[i])
         let (w0, w1) = L.load(p)
         a0 = a0.addingProduct(b, w0); a1 = a1.addingProduct(b, w1)
         p += L.stepBytes
-        a += L.stepBytes
     }
-    storeRow(out, a0, a1, lanes: lanes)
+    storeSums(acc, 0, a0, a1)
 }
 
-/// Every row tile of `inp` against the panel at `panel`, whose outputs start at `column`.
+/// Every row of `inp` against the panel at `panel`, whose outputs start at `column`, block by block (see
+/// `panelBlockSteps`); `acc` holds the [rows][16] running sums. Before each block it prefetches the bytes
+/// `panelPrefetchDistance` further on in the worker's panels (up to `streamEnd`), so the stream from memory
+/// runs on while the tiles multiply. Each sum is still formed step by step in order, as without blocks.
 @inline(__always)
 private func panelRows<L: PanelLanes>(
     _: L.Type, _ out: UnsafeMutablePointer<Float>, _ inp: UnsafePointer<Float>, panel: UnsafeRawPointer,
-    next: UnsafeRawPointer, column: Int, rows m: Int, inFeatures k: Int, outFeatures n: Int
+    streamEnd: UnsafeRawPointer, acc: UnsafeMutablePointer<Float>, column: Int, rows m: Int, inFeatures k: Int, outFeatures n: Int
 ) {
-    let lanes = min(panelWidth, n - column)
-    // The first tile over this panel also prefetches `next` (the worker's next panel) step by step, so its
-    // stream from memory overlaps this panel's FMAs instead of following them; later tiles re-read this panel
-    // from cache and prefetch nothing new.
-    var ahead = next
-    // Six-row tiles, except that 8 remaining rows go as 4 + 4 (not 6 + 2: a two-row tile has too few FMA chains
-    // to hide their latency), so 8 = 4 + 4, 16 = 6 + 6 + 4, 32 = 6 · 4 + 4 + 4.
-    var r = 0
-    while m - r >= 6 && m - r != 8 {
-        tile6(L.self, out + r * n + column, inp + r * k, panel, ahead: ahead, k: k, n: n, lanes: lanes); r += 6; ahead = panel
+    acc.initialize(repeating: 0, count: m * panelWidth)
+    var k0 = 0
+    while k0 < k {
+        let k1 = min(k, k0 + panelBlockSteps)
+        r1_prefetch_lines(panel + k0 * L.stepBytes + panelPrefetchDistance,
+                          min(panel + k1 * L.stepBytes + panelPrefetchDistance, streamEnd))
+        // Six-row tiles, except that 8 remaining rows go as 4 + 4 (not 6 + 2: a two-row tile has too few FMA
+        // chains to hide their latency), so 8 = 4 + 4, 16 = 6 + 6 + 4, 32 = 6 · 4 + 4 + 4.
+        var r = 0
+        while m - r >= 6 && m - r != 8 { tile6(L.self, acc + r * panelWidth, inp + r * k, panel, steps: k0..<k1, k: k); r += 6 }
+        while m - r >= 4 { tile4(L.self, acc + r * panelWidth, inp + r * k, panel, steps: k0..<k1, k: k); r += 4 }
+        while m - r >= 2 { tile2(L.self, acc + r * panelWidth, inp + r * k, panel, steps: k0..<k1, k: k); r += 2 }
+        if r < m { tile1(L.self, acc + r * panelWidth, inp + r * k, panel, steps: k0..<k1) }
+        k0 = k1
     }
-    while m - r >= 4 { tile4(L.self, out + r * n + column, inp + r * k, panel, ahead: ahead, k: k, n: n, lanes: lanes); r += 4; ahead = panel }
-    while m - r >= 2 { tile2(L.self, out + r * n + column, inp + r * k, panel, ahead: ahead, k: k, n: n, lanes: lanes); r += 2; ahead = panel }
-    if r < m { tile1(L.self, out + r * n + column, inp + r * k, panel, ahead: ahead, k: k, lanes: lanes) }
+    let lanes = min(panelWidth, n - column)
+    for r in 0..<m {
+        let (a, b) = loadSums(acc, r)
+        storeRow(out + r * n + column, a, b, lanes: lanes)
+    }
 }
 
 /// `panelMatmulForward` for one storage type (specialised per type).
@@ -244,10 +266,13 @@ private func panelProduct<L: PanelLanes>(
     _ lanesType: L.Type, _ out: UnsafeMutablePointer<Float>, _ inp: UnsafePointer<Float>, _ base: UnsafeRawPointer,
     rows m: Int, inFeatures k: Int, outFeatures n: Int, panels: Range<Int>
 ) {
-    for p in panels {
-        let panel = base + p * k * L.stepBytes
-        let next = p + 1 < panels.upperBound ? panel + k * L.stepBytes : panel
-        panelRows(L.self, out, inp, panel: panel, next: next, column: p * panelWidth, rows: m, inFeatures: k, outFeatures: n)
+    let panelBytes = k * L.stepBytes
+    let streamEnd = base + panels.upperBound * panelBytes
+    withUnsafeTemporaryAllocation(of: Float.self, capacity: m * panelWidth) { sums in
+        for p in panels {
+            panelRows(L.self, out, inp, panel: base + p * panelBytes, streamEnd: streamEnd, acc: sums.baseAddress!,
+                      column: p * panelWidth, rows: m, inFeatures: k, outFeatures: n)
+        }
     }
 }
 
