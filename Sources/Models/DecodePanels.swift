@@ -40,7 +40,7 @@ final class DecodePanels {
             base = memory
             storage = nil
         } else {
-            base = .allocate(byteCount: Self.storageBytes(cfg, precision: precision), alignment: 64)
+            base = allocateStreamedMemory(byteCount: Self.storageBytes(cfg, precision: precision))
             storage = base
         }
         var cursor = base

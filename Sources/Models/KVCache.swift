@@ -38,15 +38,16 @@ public final class KVCache: @unchecked Sendable {
         self.layerCount = configuration.layerCount
         self.kvDim = configuration.kvDim
         let count = layerCount * slots * capacity * kvDim
-        keys = .allocate(capacity: count)
-        values = .allocate(capacity: count)
+        // Every decode step streams the cached rows of each sequence: huge pages (see `allocateStreamedMemory`).
+        keys = allocateStreamedMemory(byteCount: count * MemoryLayout<Float>.stride).bindMemory(to: Float.self, capacity: count)
+        values = allocateStreamedMemory(byteCount: count * MemoryLayout<Float>.stride).bindMemory(to: Float.self, capacity: count)
         lengths = [Int](repeating: 0, count: slots)
         borrowed = [(lender: Int, count: Int)?](repeating: nil, count: slots)
     }
 
     deinit {
-        keys.deallocate()
-        values.deallocate()
+        UnsafeMutableRawPointer(keys).deallocate()
+        UnsafeMutableRawPointer(values).deallocate()
     }
 
     /// Number of positions stored for `slot`.
