@@ -55,12 +55,13 @@ public final class ParameterBuffer: @unchecked Sendable {
     /// Allocates a zero-filled buffer for `layout`.
     public init(layout: ParameterLayout) {
         self.layout = layout
-        let raw = UnsafeMutableRawPointer.allocate(byteCount: max(64, layout.count * 4), alignment: 64)
+        // Weights, gradients and moments are streamed whole by every training step and prefill: huge pages.
+        let raw = allocateStreamedMemory(byteCount: max(64, layout.count * 4))
         pointer = raw.bindMemory(to: Float.self, capacity: max(16, layout.count))
         pointer.initialize(repeating: 0, count: max(16, layout.count))
     }
 
-    deinit { pointer.deallocate() }
+    deinit { UnsafeMutableRawPointer(pointer).deallocate() }
 
     /// The storage of tensor `name` (precondition: it exists).
     public subscript(name: String) -> UnsafeMutableBufferPointer<Float> {
