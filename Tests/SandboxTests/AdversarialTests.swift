@@ -46,8 +46,9 @@ import Testing
         let bomb = "import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass\n"
         let result = await sandbox.run(bomb, limits: short)
         #expect(result.status == .timedOut)
-        // Tearing the namespace down takes longer when no process limit binds (non-root callers).
-        #expect(result.wallTime < short.wallTime + (SandboxTestSupport.callerIsRoot ? 3 : 8))
+        // Tearing the namespace down takes longer when no process limit binds (non-root callers), and seconds more on
+        // a loaded 2-core machine (7 s seen with the debug suite and two busy loops); a hang would run far past this.
+        #expect(result.wallTime < short.wallTime + (SandboxTestSupport.callerIsRoot ? 10 : 15))
         let after = await sandbox.run("assert True", limits: limits)
         #expect(after.status == .passed, "\(after.status)")
     }
@@ -258,7 +259,7 @@ import Testing
             """
         let result = await sandbox.run(program, limits: short)
         #expect(result.status == .timedOut)
-        #expect(result.wallTime < short.wallTime + 3)
+        #expect(result.wallTime < short.wallTime + 10, "killed near the deadline, not when the 600 s sleeps end")
         #expect(SandboxTestSupport.survivors(of: token).isEmpty)
     }
 
