@@ -7,9 +7,10 @@
 import PackageDescription
 
 /// Kernels need FMA and AVX2 to vectorise; swiftc targets baseline SSE2 otherwise
-/// (see ../shared/notes/platform.md §3). `haswell` is the portable x86-64-v3 spelling swiftc accepts.
+/// (see ../shared/notes/platform.md §3). `haswell` is the portable x86-64-v3 spelling swiftc accepts. `-Xcc` gives
+/// the C headers Swift imports (CPUHints' prefetch) the same target, so they inline into the kernels.
 #if arch(x86_64)
-let fastMath: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"])]
+let fastMath: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell", "-Xcc", "-march=haswell"])]
 #else
 let fastMath: [SwiftSetting] = []
 #endif

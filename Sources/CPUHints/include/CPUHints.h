@@ -1,13 +1,13 @@
-// Processor hints Swift has no spelling for. Header-only (static inline). The optimizer may leave a call to them
-// (it did for a one-line prefetch inside the specialised panel kernel), so the prefetch takes a whole range: at
-// worst one call per range, never one per cache line.
+// Processor hints Swift has no spelling for. Header-only (static inline). They inline into Swift only when the
+// importer compiles them for the Swift code's target (`-Xcc -march=haswell` in Package.swift): without it the
+// optimizer left a one-line prefetch a call (with a vzeroupper) inside the specialised panel kernel.
 #ifndef R1_CPU_HINTS_H
 #define R1_CPU_HINTS_H
 
-/// Asks the processor to start loading every 64-byte line from `start` up to (not including) `end` into every
-/// cache level, for a read soon. Never faults, whatever the addresses.
-static inline void r1_prefetch_lines(const void *start, const void *end) {
-    for (const char *line = (const char *)start; line < (const char *)end; line += 64) __builtin_prefetch(line, 0, 3);
+/// Asks the processor to start loading the 64-byte line at `line` into its outer caches (x86 `prefetcht2`), for a
+/// read soon. One instruction when inlined, so a kernel can issue it once per cache line it consumes. Never faults.
+static inline void r1_prefetch_outer(const void *line) {
+    __builtin_prefetch(line, 0, 1);
 }
 
 /// Tells the processor the thread is spinning on a flag (x86 `pause`, Arm `yield`): the loop slows down and

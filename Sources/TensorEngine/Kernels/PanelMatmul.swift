@@ -10,16 +10,25 @@
 // Widening costs a shift and a mask per 16 values, next to 2–12 FMAs, so every tile widens its own panel
 // (widening a panel once into float32 scratch for all row tiles measured slower: the scratch leaves L1).
 // A panel goes in blocks of 32 steps: all row tiles run over one block (2 KB at f32, in L1) before the next, with
-// their running sums kept in a small [M][16] scratch between blocks, and each block first prefetches the bytes
-// 8 KB further on. So the panel is read from memory once, in order, with the prefetches running ahead of the
-// FMAs — before, the first tile streamed the whole panel (36–98 KB, more than L1) and later tiles re-read it
-// from L2 while memory idled. Each sum is still formed step by step in order, so results are unchanged.
+// their running sums kept in a small [M][16] scratch between blocks, and the first tile of a block prefetches,
+// one cache line per step, the bytes 8 KB further on. So the panel is read from memory once, in order, with the
+// prefetches running ahead of the FMAs — before, the first tile streamed the whole panel (36–98 KB, more than L1)
+// and later tiles re-read it from L2 while memory idled. Each sum is still formed step by step in order, so
+// results are unchanged.
 // Measured (2 threads, Zen 3, SmolLM2 shapes; `r1 bench --sections gemm`, "panels" rows, same run, load 1.5–1.9):
 // f32:  M = 8: 36–46 GFLOP/s (small-batch kernel 30–33); M = 16: 56–63 (32–44); M = 32: 81–91 (OpenBLAS 59–76).
 // bf16: M = 8: 56–78; M = 16: 68–85; M = 32: 97–106. Then the four-row tile (8 = 4 + 4, 16 = 6 + 6 + 4): sampling
 // 8 / 16 / 32 sequences +9 / +29 / +9 % at f32 (BENCHMARKS.md). Then blocks (2026-11-30, load 1.5–1.9, alternating
 // runs of `r1 generate -n 8 --max-tokens 128`): f32 decode at 8 sequences 134.6 → 143 tokens/s (medians of 8,
 // the blocked kernel faster in 6 of 8 pairs); a C model of the two loops on the 113 MB LM head: 9.0–10.0 → 7.5–8.7 ms.
+// Why memory still idles: at M = 8 a core multiplies a 64-byte step from L1 in ~8 cycles (27 GB/s of weights; a C
+// model at FMA peak), two cores read 20–22 GB/s from memory here, yet decode streams ~14.5 GB/s, about what the two
+// would give if they took turns. A prefetch burst per block (32 `prefetcht0` at its start) stalled on full miss
+// buffers (10 % of the kernel's samples sat on it); one `prefetcht2` per step in the block's first tile keeps misses
+// in flight during the FMAs. C model on the LM head, 2 threads, 4 alternations: 7.7–8.0 → 6.3–6.9 ms best, 9.0–10.7
+// → 7.5–9.0 ms mean; `r1 generate` decode tokens/s (2026-11-30 13:00–13:10, medians of 6 alternating runs):
+// 8 sequences 183.6 → 219.0 and 188.5 → 191.4, 16 sequences 268.3 → 286.1. The prefetch must be inlined (one
+// instruction per line): the importer compiles CPUHints with `-march=haswell` like the Swift code (Package.swift).
 
 import CPUHints
 
@@ -139,12 +148,22 @@ private func storeRow(_ out: UnsafeMutablePointer<Float>, _ a: SIMD8<Float>, _ b
 /// before the next block is read, so the panel streams from memory once, in order, whatever the row count.
 private let panelBlockSteps = 32
 
-/// How far ahead of the block being multiplied the prefetches run, in bytes of the worker's panel stream.
+/// How far ahead of the step being multiplied the prefetches run, in bytes of the worker's panel stream.
 private let panelPrefetchDistance = 8192
 
-/// The 16 running sums of tile row `row` in `acc` ([rows][16]).
+/// Prefetches the cache line `panelPrefetchDistance` bytes past panel step `step` at `p` (one line per 64 bytes
+/// consumed: every f32 step, every other bf16 step), unless it lies past the worker's stream.
 @inline(__always)
-private func loadSums(_ acc: UnsafeMutablePointer<Float>, _ row: Int) -> (SIMD8<Float>, SIMD8<Float>) {
+private func prefetchAhead<L: PanelLanes>(_: L.Type, _ p: UnsafeRawPointer, step: Int, streamEnd: UnsafeRawPointer) {
+    let line = p + panelPrefetchDistance
+    if (L.stepBytes == 64 || step & 1 == 0) && line < streamEnd { r1_prefetch_outer(line) }
+}
+
+/// The 16 running sums of tile row `row` in `acc` ([rows][16]); zeros when `fresh` (the panel's first block, so
+/// the scratch needs no clearing).
+@inline(__always)
+private func loadSums(_ acc: UnsafeMutablePointer<Float>, _ row: Int, fresh: Bool = false) -> (SIMD8<Float>, SIMD8<Float>) {
+    if fresh { return (SIMD8(repeating: 0), SIMD8(repeating: 0)) }
     let p = UnsafeRawPointer(acc + row * panelWidth)
     return (p.loadUnaligned(as: SIMD8<Float>.self), p.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self))
 }
@@ -159,13 +178,17 @@ private func storeSums(_ acc: UnsafeMutablePointer<Float>, _ row: Int, _ a: SIMD
 /// Six rows of `x` (stride K) against panel steps `steps`, adding to the sums at `acc` (stride 16).
 @inline(__always)
 private func tile6<L: PanelLanes>(_: L.Type, _ acc: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>,
-                                  _ panel: UnsafeRawPointer, steps: Range<Int>, k: Int) {
-    var (a00, a01) = loadSums(acc, 0), (a10, a11) = loadSums(acc, 1), (a20, a21) = loadSums(acc, 2)
-    var (a30, a31) = loadSums(acc, 3), (a40, a41) = loadSums(acc, 4), (a50, a51) = loadSums(acc, 5)
+                                  _ panel: UnsafeRawPointer, steps: Range<Int>, k: Int, prefetch: Bool,
+                                  streamEnd: UnsafeRawPointer) {
+    let fresh = steps.lowerBound == 0
+    var (a00, a01) = loadSums(acc, 0, fresh: fresh), (a10, a11) = loadSums(acc, 1, fresh: fresh)
+    var (a20, a21) = loadSums(acc, 2, fresh: fresh), (a30, a31) = loadSums(acc, 3, fresh: fresh)
+    var (a40, a41) = loadSums(acc, 4, fresh: fresh), (a50, a51) = loadSums(acc, 5, fresh: fresh)
     let x0 = x, x1 = x0 + k, x2 = x1 + k, x3 = x2 + k, x4 = x3 + k, x5 = x4 + k
     var p = panel + steps.lowerBound * L.stepBytes
     for i in steps {
         let (w0, w1) = L.load(p)
+        if prefetch { prefetchAhead(L.self, p, step: i, streamEnd: streamEnd) }
         let b0 = SIMD8<Float>(repeating: x0[i]); a00 = a00.addingProduct(b0, w0); a01 = a01.addingProduct(b0, w1)
         let b1 = SIMD8<Float>(repeating: x1[i]); a10 = a10.addingProduct(b1, w0); a11 = a11.addingProduct(b1, w1)
         let b2 = SIMD8<Float>(repeating: x2[i]); a20 = a20.addingProduct(b2, w0); a21 = a21.addingProduct(b2, w1)
@@ -182,13 +205,16 @@ private func tile6<L: PanelLanes>(_: L.Type, _ acc: UnsafeMutablePointer<Float>,
 /// units busy, which two rows are not).
 @inline(__always)
 private func tile4<L: PanelLanes>(_: L.Type, _ acc: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>,
-                                  _ panel: UnsafeRawPointer, steps: Range<Int>, k: Int) {
-    var (a00, a01) = loadSums(acc, 0), (a10, a11) = loadSums(acc, 1)
-    var (a20, a21) = loadSums(acc, 2), (a30, a31) = loadSums(acc, 3)
+                                  _ panel: UnsafeRawPointer, steps: Range<Int>, k: Int, prefetch: Bool,
+                                  streamEnd: UnsafeRawPointer) {
+    let fresh = steps.lowerBound == 0
+    var (a00, a01) = loadSums(acc, 0, fresh: fresh), (a10, a11) = loadSums(acc, 1, fresh: fresh)
+    var (a20, a21) = loadSums(acc, 2, fresh: fresh), (a30, a31) = loadSums(acc, 3, fresh: fresh)
     let x0 = x, x1 = x0 + k, x2 = x1 + k, x3 = x2 + k
     var p = panel + steps.lowerBound * L.stepBytes
     for i in steps {
         let (w0, w1) = L.load(p)
+        if prefetch { prefetchAhead(L.self, p, step: i, streamEnd: streamEnd) }
         let b0 = SIMD8<Float>(repeating: x0[i]); a00 = a00.addingProduct(b0, w0); a01 = a01.addingProduct(b0, w1)
         let b1 = SIMD8<Float>(repeating: x1[i]); a10 = a10.addingProduct(b1, w0); a11 = a11.addingProduct(b1, w1)
         let b2 = SIMD8<Float>(repeating: x2[i]); a20 = a20.addingProduct(b2, w0); a21 = a21.addingProduct(b2, w1)
@@ -201,12 +227,15 @@ private func tile4<L: PanelLanes>(_: L.Type, _ acc: UnsafeMutablePointer<Float>,
 /// Two rows against panel steps `steps`.
 @inline(__always)
 private func tile2<L: PanelLanes>(_: L.Type, _ acc: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>,
-                                  _ panel: UnsafeRawPointer, steps: Range<Int>, k: Int) {
-    var (a00, a01) = loadSums(acc, 0), (a10, a11) = loadSums(acc, 1)
+                                  _ panel: UnsafeRawPointer, steps: Range<Int>, k: Int, prefetch: Bool,
+                                  streamEnd: UnsafeRawPointer) {
+    let fresh = steps.lowerBound == 0
+    var (a00, a01) = loadSums(acc, 0, fresh: fresh), (a10, a11) = loadSums(acc, 1, fresh: fresh)
     let x0 = x, x1 = x0 + k
     var p = panel + steps.lowerBound * L.stepBytes
     for i in steps {
         let (w0, w1) = L.load(p)
+        if prefetch { prefetchAhead(L.self, p, step: i, streamEnd: streamEnd) }
         let b0 = SIMD8<Float>(repeating: x0[i]); a00 = a00.addingProduct(b0, w0); a01 = a01.addingProduct(b0, w1)
         let b1 = SIMD8<Float>(repeating: x1[i]); a10 = a10.addingProduct(b1, w0); a11 = a11.addingProduct(b1, w1)
         p += L.stepBytes
@@ -217,12 +246,15 @@ private func tile2<L: PanelLanes>(_: L.Type, _ acc: UnsafeMutablePointer<Float>,
 /// One row against panel steps `steps`.
 @inline(__always)
 private func tile1<L: PanelLanes>(_: L.Type, _ acc: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>,
-                                  _ panel: UnsafeRawPointer, steps: Range<Int>) {
-    var (a0, a1) = loadSums(acc, 0)
+                                  _ panel: UnsafeRawPointer, steps: Range<Int>, prefetch: Bool,
+                                  streamEnd: UnsafeRawPointer) {
+    let fresh = steps.lowerBound == 0
+    var (a0, a1) = loadSums(acc, 0, fresh: fresh)
     var p = panel + steps.lowerBound * L.stepBytes
     for i in steps {
         let b = SIMD8<Float>(repeating: x[i])
         let (w0, w1) = L.load(p)
+        if prefetch { prefetchAhead(L.self, p, step: i, streamEnd: streamEnd) }
         a0 = a0.addingProduct(b, w0); a1 = a1.addingProduct(b, w1)
         p += L.stepBytes
     }
@@ -230,27 +262,28 @@ private func tile1<L: PanelLanes>(_: L.Type, _ acc: UnsafeMutablePointer<Float>,
 }
 
 /// Every row of `inp` against the panel at `panel`, whose outputs start at `column`, block by block (see
-/// `panelBlockSteps`); `acc` holds the [rows][16] running sums. Before each block it prefetches the bytes
-/// `panelPrefetchDistance` further on in the worker's panels (up to `streamEnd`), so the stream from memory
-/// runs on while the tiles multiply. Each sum is still formed step by step in order, as without blocks.
+/// `panelBlockSteps`); `acc` holds the [rows][16] running sums. The first tile of each block prefetches, one cache
+/// line per step, the bytes `panelPrefetchDistance` further on in the worker's panels (up to `streamEnd`), so the
+/// stream from memory runs on while the tiles multiply. Each sum is still formed step by step in order.
 @inline(__always)
 private func panelRows<L: PanelLanes>(
     _: L.Type, _ out: UnsafeMutablePointer<Float>, _ inp: UnsafePointer<Float>, panel: UnsafeRawPointer,
     streamEnd: UnsafeRawPointer, acc: UnsafeMutablePointer<Float>, column: Int, rows m: Int, inFeatures k: Int, outFeatures n: Int
 ) {
-    acc.initialize(repeating: 0, count: m * panelWidth)
+    if k == 0 { acc.initialize(repeating: 0, count: m * panelWidth) }  // no block runs
     var k0 = 0
     while k0 < k {
         let k1 = min(k, k0 + panelBlockSteps)
-        r1_prefetch_lines(panel + k0 * L.stepBytes + panelPrefetchDistance,
-                          min(panel + k1 * L.stepBytes + panelPrefetchDistance, streamEnd))
         // Six-row tiles, except that 8 remaining rows go as 4 + 4 (not 6 + 2: a two-row tile has too few FMA
-        // chains to hide their latency), so 8 = 4 + 4, 16 = 6 + 6 + 4, 32 = 6 · 4 + 4 + 4.
+        // chains to hide their latency), so 8 = 4 + 4, 16 = 6 + 6 + 4, 32 = 6 · 4 + 4 + 4. The first tile of each
+        // block prefetches as it goes.
         var r = 0
-        while m - r >= 6 && m - r != 8 { tile6(L.self, acc + r * panelWidth, inp + r * k, panel, steps: k0..<k1, k: k); r += 6 }
-        while m - r >= 4 { tile4(L.self, acc + r * panelWidth, inp + r * k, panel, steps: k0..<k1, k: k); r += 4 }
-        while m - r >= 2 { tile2(L.self, acc + r * panelWidth, inp + r * k, panel, steps: k0..<k1, k: k); r += 2 }
-        if r < m { tile1(L.self, acc + r * panelWidth, inp + r * k, panel, steps: k0..<k1) }
+        while m - r >= 6 && m - r != 8 {
+            tile6(L.self, acc + r * panelWidth, inp + r * k, panel, steps: k0..<k1, k: k, prefetch: r == 0, streamEnd: streamEnd); r += 6
+        }
+        while m - r >= 4 { tile4(L.self, acc + r * panelWidth, inp + r * k, panel, steps: k0..<k1, k: k, prefetch: r == 0, streamEnd: streamEnd); r += 4 }
+        while m - r >= 2 { tile2(L.self, acc + r * panelWidth, inp + r * k, panel, steps: k0..<k1, k: k, prefetch: r == 0, streamEnd: streamEnd); r += 2 }
+        if r < m { tile1(L.self, acc + r * panelWidth, inp + r * k, panel, steps: k0..<k1, prefetch: r == 0, streamEnd: streamEnd) }
         k0 = k1
     }
     let lanes = min(panelWidth, n - column)
