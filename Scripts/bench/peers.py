@@ -42,6 +42,7 @@ def parse_args():
     p.add_argument("--repeats", type=int, default=3)
     p.add_argument("--warmup", type=int, default=1, help="untimed calls before each row")
     p.add_argument("--sections", default="gemm,prefill,sampling,train")
+    p.add_argument("--sampling-groups", default="8,16", help="comma-separated sequence counts of llama.cpp's sampling rows")
     p.add_argument("--no-bf16-autocast", action="store_true",
                    help="train: skip the bf16 autocast row (on CPUs without bf16 arithmetic it takes over 20 minutes)")
     p.add_argument("--peers", default="llama.cpp-f32,llama.cpp-bf16,llama.cpp-q4_1,transformers,torch",
@@ -249,7 +250,8 @@ def bench_llama(path, label, prompt, sections):
     precision = {"llama.cpp-f32": "f32", "llama.cpp-bf16": "bf16 weights"}.get(label, "q4_1 weights")
     # bf16 rows pair with r1's "... bf16" rows (its sampler on bf16 decode weights).
     suffix = " bf16" if label == "llama.cpp-bf16" else ""
-    ll = LlamaCpp(path, seqs=16, ctx_len=512)
+    groups = [int(x) for x in ARGS.sampling_groups.split(",")]
+    ll = LlamaCpp(path, seqs=max([16] + groups), ctx_len=512)
     try:
         if "prefill" in sections:
             for n in (len(prompt), 256):
@@ -258,7 +260,7 @@ def bench_llama(path, label, prompt, sections):
                         lambda ids=ids: (ll.prefill(ids), len(ids))[1], "llama_decode, logits of the last token")
         if "sampling" in sections:
             seed = [0]
-            for g in (8, 16):
+            for g in groups:
                 def run(g=g):
                     seed[0] += 1
                     return ll.generate(prompt, g, 128, seed[0])

@@ -25,6 +25,10 @@ struct BenchCommand: ParsableCommand {
     var repeats = 3
     @Option(help: "Comma-separated sections: gemm, prefill, sampling, train, attention (not in the default set).")
     var sections = "gemm,prefill,sampling,train"
+    @Option(help: "Comma-separated sequence counts of the sampling rows.")
+    var samplingGroups = "8,16,32"
+    @Option(help: "Comma-separated decode-weight precisions of the sampling rows: f32, bf16.")
+    var samplingPrecisions = "f32,bf16"
     @Option(help: "Also write the JSON report to this file.")
     var json: String?
 
@@ -62,6 +66,18 @@ struct BenchCommand: ParsableCommand {
         if let bad = wanted.subtracting(known).first {
             throw ValidationError("unknown section '\(bad)'; use a comma-separated subset of gemm, prefill, sampling, train, attention")
         }
+        let groups = try samplingGroups.split(separator: ",").map { text -> Int in
+            guard let g = Int(text.trimmingCharacters(in: .whitespaces)), g >= 1 else {
+                throw ValidationError("--sampling-groups: '\(text)' is not a positive sequence count; e.g. 8,16,32")
+            }
+            return g
+        }
+        let precisions = try samplingPrecisions.split(separator: ",").map { text -> DecodeWeightPrecision in
+            guard let p = DecodeWeightPrecision(rawValue: text.trimmingCharacters(in: .whitespaces)) else {
+                throw ValidationError("--sampling-precisions: unknown precision '\(text)'; use f32, bf16 or both")
+            }
+            return p
+        }
         Parallel.threadCount = threads
         let url = URL(fileURLWithPath: model)
         let llama = try LlamaModel.load(gguf: url)
@@ -77,7 +93,7 @@ struct BenchCommand: ParsableCommand {
                  + Self.pad("unit", 9) + " load1  cpu/w")
         if wanted.contains("gemm") { try benchGEMM(llama.configuration, emit) }
         if wanted.contains("prefill") { benchPrefill(llama, prompt: prompt, tokenizer: tokenizer, emit) }
-        if wanted.contains("sampling") { try benchSampling(llama, prompt: prompt, emit) }
+        if wanted.contains("sampling") { try benchSampling(llama, prompt: prompt, groups: groups, precisions: precisions, emit) }
         if wanted.contains("train") { benchTraining(llama, emit) }
         if wanted.contains("attention") { benchAttention(llama.configuration, emit) }
         let report = Report(model: url.lastPathComponent, backend: BLAS.backend.description, cpu: Self.cpuName(),
@@ -163,7 +179,8 @@ struct BenchCommand: ParsableCommand {
 
     /// `BatchGenerator` with one prompt and G samples, 128 forced new tokens, T = 1 (no top-k/top-p), on f32
     /// and on bf16 decode weights (rows named "… bf16").
-    private func benchSampling(_ llama: LlamaModel, prompt: [Int32], _ emit: (Row) -> Void) throws {
+    private func benchSampling(_ llama: LlamaModel, prompt: [Int32], groups: [Int], precisions: [DecodeWeightPrecision],
+                               _ emit: (Row) -> Void) throws {
         // Weights packed once per precision and kept across calls, as a server keeps them.
         llama.keepsDecodePanels = true
         defer {
@@ -171,10 +188,10 @@ struct BenchCommand: ParsableCommand {
             llama.keepsDecodePanels = false
             llama.releaseDecodePanels()
         }
-        for precision in DecodeWeightPrecision.allCases {
+        for precision in precisions {
             llama.decodeWeightPrecision = precision
             let suffix = precision == .f32 ? "" : " \(precision.rawValue)"
-            for group in [8, 16, 32] {
+            for group in groups {
                 let generator = BatchGenerator(model: llama, maximumConcurrentSequences: group)
                 var seed: UInt64 = 1
                 var decodeRates: [Double] = []
