@@ -277,13 +277,21 @@ private func panelRows<L: PanelLanes>(
         // Six-row tiles, except that 8 remaining rows go as 4 + 4 (not 6 + 2: a two-row tile has too few FMA
         // chains to hide their latency), so 8 = 4 + 4, 16 = 6 + 6 + 4, 32 = 6 · 4 + 4 + 4. The first tile of each
         // block prefetches as it goes.
+        let steps = k0..<k1
         var r = 0
         while m - r >= 6 && m - r != 8 {
-            tile6(L.self, acc + r * panelWidth, inp + r * k, panel, steps: k0..<k1, k: k, prefetch: r == 0, streamEnd: streamEnd); r += 6
+            tile6(L.self, acc + r * panelWidth, inp + r * k, panel, steps: steps, k: k, prefetch: r == 0, streamEnd: streamEnd)
+            r += 6
         }
-        while m - r >= 4 { tile4(L.self, acc + r * panelWidth, inp + r * k, panel, steps: k0..<k1, k: k, prefetch: r == 0, streamEnd: streamEnd); r += 4 }
-        while m - r >= 2 { tile2(L.self, acc + r * panelWidth, inp + r * k, panel, steps: k0..<k1, k: k, prefetch: r == 0, streamEnd: streamEnd); r += 2 }
-        if r < m { tile1(L.self, acc + r * panelWidth, inp + r * k, panel, steps: k0..<k1, prefetch: r == 0, streamEnd: streamEnd) }
+        while m - r >= 4 {
+            tile4(L.self, acc + r * panelWidth, inp + r * k, panel, steps: steps, k: k, prefetch: r == 0, streamEnd: streamEnd)
+            r += 4
+        }
+        while m - r >= 2 {
+            tile2(L.self, acc + r * panelWidth, inp + r * k, panel, steps: steps, k: k, prefetch: r == 0, streamEnd: streamEnd)
+            r += 2
+        }
+        if r < m { tile1(L.self, acc + r * panelWidth, inp + r * k, panel, steps: steps, prefetch: r == 0, streamEnd: streamEnd) }
         k0 = k1
     }
     let lanes = min(panelWidth, n - column)
